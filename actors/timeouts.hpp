@@ -1,0 +1,15 @@
+#pragma once
+
+#include <chrono>
+
+namespace concert {
+
+/// How long an actor waits for the store. A group commit takes milliseconds;
+/// this bounds a database that hangs.
+constexpr auto store_timeout = std::chrono::seconds{10};
+
+/// How long an HTTP handler waits for an actor's answer; longer than
+/// store_timeout, so the actor's own failure arrives first.
+constexpr auto reply_timeout = std::chrono::seconds{15};
+
+} // namespace concert

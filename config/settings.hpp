@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace concert::config {
+
+/// Every setting of the server, with API.md's defaults.
+struct settings {
+  std::string bind = "127.0.0.1";
+  int64_t port = 8080;
+  int64_t admin_port = 8081;
+  /// Empty means libpq's own defaults (PGHOST, PGDATABASE, ...).
+  std::string database_url;
+  int64_t hold_seconds = 300;
+  int64_t queue_batch_size = 100;
+  int64_t queue_interval_ms = 1000;
+  int64_t queue_max_active = 1000;
+  int64_t token_ttl_seconds = 600;
+  int64_t max_holds_per_user = 4;
+  /// Empty means the admin port asks for no credentials.
+  std::string admin_token;
+  int64_t rate_limit_rps = 0;
+  /// Worker threads per HTTP listener.
+  int64_t http_threads = 16;
+  /// Connections waiting for a worker before accept() pauses.
+  int64_t http_queue = 1024;
+  /// Loads a few demo concerts when the catalogue is empty.
+  bool demo_catalog = false;
+};
+
+/// A setting that cannot be used. `what()` is the single line to print: it
+/// names the setting, where the value came from, and what is wrong with it.
+class setting_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The outcome of reading the command line: settings to run with, or a
+/// request for the help text.
+struct load_result {
+  settings values;
+  bool help_requested = false;
+};
+
+/// Reads the settings: defaults, then the file named by `--config` (or
+/// CONCERT_CONFIG), then CONCERT_* environment variables, then flags; each
+/// later source overrides the earlier. Throws setting_error.
+load_result load(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& environment);
+
+/// The CONCERT_* variables of a process environment.
+std::map<std::string, std::string> concert_environment(char** envp);
+
+/// The effective settings for the start log, secrets masked.
+nlohmann::json describe(const settings& s);
+
+/// Hides the password of a libpq URI or key=value connection string.
+std::string mask_password(const std::string& database_url);
+
+/// The --help text: every flag, its variable and its default.
+std::string usage();
+
+} // namespace concert::config

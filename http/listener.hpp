@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "config/settings.hpp"
+#include "http/router.hpp"
+
+namespace concert::http {
+
+/// The address could not be bound; `what()` names the setting.
+class bind_error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One HTTP port: cpp-httplib set up as API.md wants it (TCP_NODELAY, 64 KiB
+/// bodies, a bounded pool, problem+json for every error) in front of a router.
+class listener {
+public:
+  /// `name` is the role in logs ("public", "admin"); `bearer_token`, when not
+  /// empty, is required of every request.
+  listener(std::string name, router routes, const config::settings& s,
+           std::string bearer_token = {});
+  ~listener();
+
+  /// Binds `host:port` (port 0 picks a free one) and serves on a thread of
+  /// its own. Returns the bound port; throws bind_error naming `setting`.
+  int start(const std::string& host, int port, const std::string& setting);
+
+  /// Stops accepting, lets in-flight requests finish, and joins.
+  void stop();
+
+private:
+  std::string name_;
+  router routes_;
+  std::string bearer_token_;
+  httplib::Server server_;
+  std::thread thread_;
+};
+
+} // namespace concert::http

@@ -1,0 +1,97 @@
+#include "http/problem.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <caf/sec.hpp>
+
+#include "actors/errors.hpp"
+
+namespace concert::http {
+
+namespace {
+
+problem domain_problem(ec code, std::string detail) {
+  auto with = [&](int status, const char* api_code, const char* fallback) {
+    return problem{status, api_code, detail.empty() ? fallback : std::move(detail)};
+  };
+  switch (code) {
+    case ec::invalid_request:
+      return with(400, "INVALID_REQUEST", "the request is not valid");
+    case ec::not_found:
+      return with(404, "NOT_FOUND", "no such route");
+    case ec::method_not_allowed:
+      return with(405, "METHOD_NOT_ALLOWED", "the route does not take this method");
+    case ec::payload_too_large:
+      return with(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 KiB");
+    case ec::unauthorized:
+      return with(401, "UNAUTHORIZED", "a valid bearer token is required");
+    case ec::date_exists:
+      return with(409, "DATE_EXISTS", "a concert on that date exists already");
+    case ec::database_unavailable:
+      return with(503, "SERVICE_UNAVAILABLE", "the database is unavailable");
+    case ec::not_ready:
+      return with(503, "NOT_READY", "the server is still recovering its state");
+    case ec::none:
+      break;
+  }
+  return {500, "INTERNAL", "an internal error occurred"};
+}
+
+} // namespace
+
+problem problem_for(const caf::error& err) {
+  if (err.category() == ec_category)
+    return domain_problem(static_cast<ec>(err.code()), detail_of(err));
+  if (err.category() == caf::atom("system")
+      && static_cast<caf::sec>(err.code()) == caf::sec::request_timeout)
+    return {503, "TIMEOUT", "the server did not answer in time"};
+  return {500, "INTERNAL", "an internal error occurred"};
+}
+
+problem problem_for_status(int status) {
+  switch (status) {
+    case 400:
+      return domain_problem(ec::invalid_request, "the request could not be read");
+    case 404:
+      return domain_problem(ec::not_found, {});
+    case 413:
+      return domain_problem(ec::payload_too_large, {});
+    case 414:
+      return {414, "URI_TOO_LONG", "the request target is too long"};
+    case 503:
+      return {503, "SERVICE_UNAVAILABLE", "the server is overloaded"};
+    default:
+      return {status, status >= 500 ? "INTERNAL" : "INVALID_REQUEST", reason_phrase(status)};
+  }
+}
+
+void send_problem(httplib::Response& res, const problem& p) {
+  nlohmann::json body = {
+    {"type", "about:blank"}, {"title", reason_phrase(p.status)}, {"status", p.status},
+    {"detail", p.detail},    {"code", p.code},
+  };
+  res.status = p.status;
+  res.set_content(body.dump(), "application/problem+json");
+}
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+} // namespace concert::http

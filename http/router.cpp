@@ -1,0 +1,38 @@
+#include "http/router.hpp"
+
+#include "actors/errors.hpp"
+#include "http/problem.hpp"
+
+namespace concert::http {
+
+void router::add(std::string method, const std::string& pattern, handler h) {
+  routes_.push_back({std::move(method), std::regex{pattern}, std::move(h)});
+}
+
+void router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  // cpp-httplib answers HEAD from the GET handler and drops the body itself.
+  const auto& method = req.method == "HEAD" ? std::string{"GET"} : req.method;
+  std::string allowed;
+  for (const auto& r : routes_) {
+    std::smatch match;
+    if (!std::regex_match(req.path, match, r.pattern))
+      continue;
+    if (r.method == method) {
+      params captured;
+      for (size_t i = 1; i < match.size(); ++i)
+        captured.push_back(match[i].str());
+      r.run(req, res, captured);
+      return;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + r.method;
+  }
+  if (allowed.empty()) {
+    send_problem(res, problem_for(make_error(ec::not_found, "no route for " + req.path)));
+    return;
+  }
+  res.set_header("Allow", allowed);
+  send_problem(res, problem_for(make_error(ec::method_not_allowed,
+                                           req.method + " is not allowed on " + req.path)));
+}
+
+} // namespace concert::http

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <functional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+namespace concert::http {
+
+/// Routes by method and path pattern, and tells 404 (no such path) from 405
+/// (the path exists, the method does not), which cpp-httplib cannot.
+class router {
+public:
+  /// The path's captured groups, e.g. the date of /api/concerts/{date}/seats.
+  using params = std::vector<std::string>;
+  using handler = std::function<void(const httplib::Request&, httplib::Response&, const params&)>;
+
+  /// `pattern` is an ECMAScript regex matched against the whole path.
+  void add(std::string method, const std::string& pattern, handler h);
+
+  /// Runs the matching handler, or answers 404 or 405 (with `Allow`).
+  void dispatch(const httplib::Request& req, httplib::Response& res) const;
+
+private:
+  struct route {
+    std::string method;
+    std::regex pattern;
+    handler run;
+  };
+  std::vector<route> routes_;
+};
+
+} // namespace concert::http

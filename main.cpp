@@ -1,0 +1,140 @@
+// concertd: concert seat reservations on actors. See README.md.
+
+#include <csignal>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include "actors/catalog.hpp"
+#include "actors/demo_catalog.hpp"
+#include "actors/user_directory.hpp"
+#include "config/settings.hpp"
+#include "http/admin_routes.hpp"
+#include "http/ask.hpp"
+#include "http/listener.hpp"
+#include "http/public_routes.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/store.hpp"
+#include "support/log.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace concert;
+
+/// Fatal start errors are one plain line, readable without a log parser.
+int fail(const std::string& line, int exit_code = 1) {
+  std::string flat;
+  for (char c : line)
+    flat.push_back(c == '\n' || c == '\t' ? ' ' : c);
+  std::cerr << "concertd: " << flat << std::endl;
+  return exit_code;
+}
+
+/// SIGINT and SIGTERM are taken by sigwait on the main thread; blocking them
+/// before any thread starts keeps them away from every other thread.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+void migrate(const std::string& database_url) {
+  pg::connection db{database_url};
+  auto applied = persistence::migrate(db);
+  log::info("schema up to date", {{"migrations_applied", applied}});
+}
+
+/// Rebuilds actor state from the database, then adds the demo catalogue to
+/// an empty one if asked.
+caf::error recover(const http::services& s, bool demo_catalog) {
+  auto concerts = http::ask<int32_t>(s.system, s.catalog, atom::recover_v);
+  if (!concerts)
+    return concerts.error();
+  log::info("catalogue recovered", {{"concerts", *concerts}});
+  if (!demo_catalog || *concerts > 0)
+    return {};
+  for (auto& c : demo_concerts(std::chrono::system_clock::now())) {
+    auto created = http::ask<concert_info>(s.system, s.catalog, atom::create_v, c);
+    if (!created)
+      return created.error();
+    log::info("demo concert added", {{"date", c.date}, {"title", c.title}});
+  }
+  return {};
+}
+
+/// Ends the actors however main returns; the actor system waits for them.
+struct actors_guard {
+  std::vector<caf::actor> actors;
+  ~actors_guard() {
+    for (auto& a : actors)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto stop_signals = block_stop_signals();
+  config::settings settings;
+  try {
+    auto loaded = config::load({argv + 1, argv + argc}, config::concert_environment(environ));
+    if (loaded.help_requested) {
+      std::cout << config::usage();
+      return 0;
+    }
+    settings = loaded.values;
+  } catch (const config::setting_error& e) {
+    return fail(e.what(), 2);
+  }
+  log::info("starting", {{"settings", config::describe(settings)}});
+  try {
+    migrate(settings.database_url);
+  } catch (const pg::db_error& e) {
+    return fail(std::string{"CONCERT_DATABASE_URL: cannot use the database: "} + e.what());
+  }
+
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::concert>();
+  caf::actor_system system{cfg};
+  auto store = system.spawn<caf::detached>(concert::store, settings.database_url);
+  auto catalog = system.spawn(concert::catalog, store);
+  auto users = system.spawn(concert::user_directory, store);
+  actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(catalog),
+                      caf::actor_cast<caf::actor>(users)}};
+  std::atomic<bool> recovered{false};
+  http::services services{system, store, catalog, users, recovered};
+
+  http::listener public_api{"public", http::public_routes(services), settings};
+  http::listener admin_api{"admin", http::admin_routes(services), settings, settings.admin_token};
+  try {
+    auto port = public_api.start(settings.bind, static_cast<int>(settings.port), "CONCERT_PORT");
+    auto admin_port = admin_api.start(settings.bind, static_cast<int>(settings.admin_port),
+                                      "CONCERT_ADMIN_PORT");
+    auto url = [&](int p) { return "http://" + settings.bind + ":" + std::to_string(p); };
+    log::info("listening", {{"public", url(port)}, {"admin", url(admin_port)},
+                            {"public_port", port}, {"admin_port", admin_port}});
+  } catch (const http::bind_error& e) {
+    return fail(e.what());
+  }
+
+  if (auto err = recover(services, settings.demo_catalog))
+    return fail("cannot recover state from the database: " + caf::to_string(err));
+  recovered = true;
+  log::info("ready");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
+  public_api.stop();
+  admin_api.stop();
+  log::info("stopped");
+  return 0;
+}

@@ -1,0 +1,72 @@
+#include "persistence/migrations.hpp"
+
+#include <string>
+#include <vector>
+
+namespace concert::persistence {
+
+namespace {
+
+struct migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Append only: a released migration never changes, a new one gets the next
+// version.
+const std::vector<migration>& migrations() {
+  static const std::vector<migration> all = {
+    {1, "users and concerts", R"sql(
+      CREATE TABLE users (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text CHECK (char_length(name) BETWEEN 1 AND 100),
+        balance bigint NOT NULL DEFAULT 0
+          CHECK (balance BETWEEN 0 AND 1000000000000000),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE concerts (
+        date date PRIMARY KEY,
+        title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
+        total_seats integer NOT NULL CHECK (total_seats BETWEEN 1 AND 10000),
+        price bigint NOT NULL CHECK (price BETWEEN 0 AND 1000000000),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    )sql"},
+  };
+  return all;
+}
+
+// Any fixed number works; it only has to be the same for every server.
+constexpr const char* lock_key = "7210481";
+
+} // namespace
+
+int migrate(pg::connection& db) {
+  pg::transaction tx{db};
+  db.exec("SELECT pg_advisory_xact_lock($1)", {lock_key});
+  db.exec("SET LOCAL client_min_messages = warning");
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version integer PRIMARY KEY,"
+          " name text NOT NULL,"
+          " applied_at timestamptz NOT NULL DEFAULT now())");
+  auto current = db.exec("SELECT coalesce(max(version), 0) FROM schema_migrations").int64(0, 0);
+  auto latest = migrations().back().version;
+  if (current > latest)
+    throw pg::db_error("the database schema is at version " + std::to_string(current)
+                         + ", newer than this server's " + std::to_string(latest),
+                       "");
+  int applied = 0;
+  for (const auto& m : migrations()) {
+    if (m.version <= current)
+      continue;
+    db.run_script(m.sql);
+    db.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            {std::to_string(m.version), std::string{m.name}});
+    ++applied;
+  }
+  tx.commit();
+  return applied;
+}
+
+} // namespace concert::persistence

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace concert {
+
+/// RFC 3339 UTC with milliseconds, e.g. `2026-12-24T19:00:00.000Z`.
+std::string format_timestamp(std::chrono::system_clock::time_point t);
+
+/// The UTC calendar day of `t` as `YYYY-MM-DD`.
+std::string format_date(std::chrono::system_clock::time_point t);
+
+/// True for exactly `YYYY-MM-DD` naming a real day, leap years included.
+bool is_calendar_date(std::string_view text);
+
+} // namespace concert

@@ -1,0 +1,119 @@
+// The HTTP edge of the real server: health, errors as problem+json, limits,
+// admin credentials.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/http_reply.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace concert::testing;
+
+namespace {
+
+class http_edge : public ::testing::Test {
+protected:
+  test_database db;
+  server_process server{db.url()};
+};
+
+void expect_problem(const reply& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  EXPECT_EQ(r.code(), code);
+  EXPECT_EQ(r.body.value("status", 0), status);
+  EXPECT_EQ(r.body.value("type", ""), "about:blank");
+  EXPECT_FALSE(r.body.value("title", "").empty());
+  EXPECT_FALSE(r.body.value("detail", "").empty());
+}
+
+} // namespace
+
+TEST_F(http_edge, healthz_answers_on_both_ports) {
+  auto client = server.client();
+  auto admin = server.admin();
+  for (auto* c : {&client, &admin}) {
+    auto r = get(*c, "/healthz");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(r.body, (nlohmann::json{{"status", "ok"}}));
+  }
+}
+
+TEST_F(http_edge, readyz_is_ok_once_state_is_recovered) {
+  auto admin = server.admin();
+  EXPECT_EQ(get(admin, "/readyz").status, 200);
+}
+
+TEST_F(http_edge, readyz_is_on_the_admin_port_only) {
+  auto client = server.client();
+  expect_problem(get(client, "/readyz"), 404, "NOT_FOUND");
+}
+
+TEST_F(http_edge, readyz_follows_the_database_and_recovers_with_it) {
+  auto admin = server.admin();
+  db.kill_connections();
+  expect_problem(get(admin, "/readyz"), 503, "SERVICE_UNAVAILABLE");
+  EXPECT_EQ(get(admin, "/readyz").status, 200) << "the store reconnects";
+}
+
+TEST_F(http_edge, unknown_routes_are_404_problems) {
+  auto client = server.client();
+  expect_problem(get(client, "/api/nothing"), 404, "NOT_FOUND");
+  expect_problem(post(client, "/api/users/1", "{}"), 404, "NOT_FOUND");
+  auto admin = server.admin();
+  expect_problem(get(admin, "/admin/nothing"), 404, "NOT_FOUND");
+}
+
+TEST_F(http_edge, a_known_route_with_the_wrong_method_is_405_with_allow) {
+  auto client = server.client();
+  auto r = get(client, "/api/users");
+  expect_problem(r, 405, "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(r.headers.find("Allow")->second, "POST");
+  expect_problem(send(client, "DELETE", "/healthz"), 405, "METHOD_NOT_ALLOWED");
+  auto admin = server.admin();
+  expect_problem(get(admin, "/admin/concerts"), 405, "METHOD_NOT_ALLOWED");
+}
+
+TEST_F(http_edge, a_body_over_64_kib_is_413) {
+  auto client = server.client();
+  std::string big = R"({"name": ")" + std::string(64 * 1024, 'a') + "\"}";
+  expect_problem(post(client, "/api/users", big), 413, "PAYLOAD_TOO_LARGE");
+  std::string just_fits = R"({"name": "kim", "pad": ")" + std::string(60 * 1024, 'a') + "\"}";
+  EXPECT_EQ(post(client, "/api/users", just_fits).status, 201);
+}
+
+TEST_F(http_edge, malformed_json_is_400_and_creates_nothing) {
+  auto client = server.client();
+  expect_problem(post(client, "/api/users", R"({"name": "kim")"), 400, "INVALID_REQUEST");
+  expect_problem(post(client, "/api/users", "[1, 2]"), 400, "INVALID_REQUEST");
+  expect_problem(post(client, "/api/users", "\xff\xfe"), 400, "INVALID_REQUEST");
+  EXPECT_EQ(db.connect().exec("SELECT count(*) FROM users").int64(0, 0), 0);
+}
+
+TEST_F(http_edge, the_server_keeps_serving_after_bad_input) {
+  auto client = server.client();
+  for (int i = 0; i < 20; ++i)
+    post(client, "/api/users", std::string(i * 3, '{'));
+  EXPECT_EQ(post(client, "/api/users", "{}").status, 201);
+}
+
+TEST(http_admin_auth, every_admin_call_needs_the_bearer_token_when_one_is_set) {
+  test_database db;
+  server_process server{db.url(), {{{"CONCERT_ADMIN_TOKEN", "s3cret"}}, {}}};
+  httplib::Client anonymous{"127.0.0.1", server.admin_port()};
+  for (auto path : {"/healthz", "/readyz", "/admin/concerts", "/admin/nothing"}) {
+    auto r = get(anonymous, path);
+    expect_problem(r, 401, "UNAUTHORIZED");
+    EXPECT_EQ(r.headers.find("WWW-Authenticate")->second, "Bearer");
+  }
+  auto wrong = send(anonymous, "GET", "/readyz", {}, {{"Authorization", "Bearer s3cre"}});
+  expect_problem(wrong, 401, "UNAUTHORIZED");
+  auto admin = server.admin();
+  EXPECT_EQ(get(admin, "/readyz").status, 200);
+  auto created = post(admin, "/admin/concerts",
+                      R"({"date": "2026-12-24", "title": "Xmas", "seats": 5, "price": 1})");
+  EXPECT_EQ(created.status, 201);
+  auto client = server.client();
+  EXPECT_EQ(get(client, "/healthz").status, 200) << "the public port takes no admin token";
+}

@@ -1,0 +1,71 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+using concert::http::router;
+
+namespace {
+
+router sample_routes(std::string& seen) {
+  router r;
+  r.add("GET", "/api/concerts/([^/]+)/seats",
+        [&seen](const httplib::Request&, httplib::Response& res, const router::params& p) {
+          seen = p.at(0);
+          res.status = 200;
+        });
+  r.add("POST", "/api/users", [&seen](auto&, httplib::Response& res, auto&) {
+    seen = "post";
+    res.status = 201;
+  });
+  r.add("DELETE", "/api/users", [](auto&, httplib::Response& res, auto&) { res.status = 200; });
+  return r;
+}
+
+httplib::Response dispatch(const router& r, const std::string& method, const std::string& path) {
+  httplib::Request req;
+  req.method = method;
+  req.path = path;
+  httplib::Response res;
+  r.dispatch(req, res);
+  return res;
+}
+
+std::string code_of(const httplib::Response& res) {
+  return nlohmann::json::parse(res.body).at("code");
+}
+
+} // namespace
+
+TEST(router, runs_the_handler_with_the_captured_path_parts) {
+  std::string seen;
+  auto r = sample_routes(seen);
+  EXPECT_EQ(dispatch(r, "GET", "/api/concerts/2026-12-24/seats").status, 200);
+  EXPECT_EQ(seen, "2026-12-24");
+}
+
+TEST(router, an_unknown_path_is_404) {
+  std::string seen;
+  auto r = sample_routes(seen);
+  auto res = dispatch(r, "GET", "/api/concerts/2026-12-24");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(code_of(res), "NOT_FOUND");
+  EXPECT_EQ(dispatch(r, "GET", "/api/users/").status, 404);
+}
+
+TEST(router, a_known_path_with_another_method_is_405_naming_the_allowed_ones) {
+  std::string seen;
+  auto r = sample_routes(seen);
+  auto res = dispatch(r, "PUT", "/api/users");
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(code_of(res), "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(res.get_header_value("Allow"), "POST, DELETE");
+  EXPECT_EQ(seen, "");
+}
+
+TEST(router, head_is_answered_by_get) {
+  std::string seen;
+  auto r = sample_routes(seen);
+  EXPECT_EQ(dispatch(r, "HEAD", "/api/concerts/x/seats").status, 200);
+}
