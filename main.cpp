@@ -9,6 +9,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/demo_catalog.hpp"
+#include "actors/queue.hpp"
 #include "actors/user_directory.hpp"
 #include "config/settings.hpp"
 #include "http/admin_routes.hpp"
@@ -55,10 +56,13 @@ void migrate(const std::string& database_url) {
 /// Rebuilds actor state from the database, then adds the demo catalogue to
 /// an empty one if asked.
 caf::error recover(const http::services& s, bool demo_catalog) {
+  auto tokens = http::ask<int32_t>(s.system, s.queue, atom::recover_v);
+  if (!tokens)
+    return tokens.error();
   auto concerts = http::ask<int32_t>(s.system, s.catalog, atom::recover_v);
   if (!concerts)
     return concerts.error();
-  log::info("catalogue recovered", {{"concerts", *concerts}});
+  log::info("state recovered", {{"concerts", *concerts}, {"live_tokens", *tokens}});
   if (!demo_catalog || *concerts > 0)
     return {};
   for (auto& c : demo_concerts(std::chrono::system_clock::now())) {
@@ -68,6 +72,11 @@ caf::error recover(const http::services& s, bool demo_catalog) {
     log::info("demo concert added", {{"date", c.date}, {"title", c.title}});
   }
   return {};
+}
+
+queue_settings queue_settings_of(const config::settings& s) {
+  return {s.queue_batch_size, std::chrono::milliseconds{s.queue_interval_ms}, s.queue_max_active,
+          std::chrono::milliseconds{s.token_ttl_seconds * 1000}};
 }
 
 /// Ends the actors however main returns; the actor system waits for them.
@@ -105,12 +114,15 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::concert>();
   caf::actor_system system{cfg};
   auto store = system.spawn<caf::detached>(concert::store, settings.database_url);
-  auto catalog = system.spawn(concert::catalog, store);
-  auto users = system.spawn(concert::user_directory, store);
-  actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(catalog),
-                      caf::actor_cast<caf::actor>(users)}};
+  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store);
+  auto catalog = system.spawn(concert::catalog, store,
+                              std::chrono::milliseconds{settings.hold_seconds * 1000});
+  auto users = system.spawn(concert::user_directory, store, catalog, queue,
+                            static_cast<int32_t>(settings.max_holds_per_user));
+  actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
+                      caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users)}};
   std::atomic<bool> recovered{false};
-  http::services services{system, store, catalog, users, recovered};
+  http::services services{system, store, catalog, users, queue, recovered};
 
   http::listener public_api{"public", http::public_routes(services), settings};
   http::listener admin_api{"admin", http::admin_routes(services), settings, settings.admin_token};

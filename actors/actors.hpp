@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <caf/replies_to.hpp>
@@ -22,22 +23,110 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::create, concert_info>::with<concert_info>,
   // Every concert, ascending by date.
   caf::replies_to<atom::load, atom::concerts>::with<std::vector<concert_info>>,
+  // Inserts a WAITING token for a user; ec::user_not_found, ec::token_already_issued.
+  caf::replies_to<atom::create, std::string, int64_t>::with<bool>,
+  // Marks tokens ACTIVE with their expiry.
+  caf::replies_to<atom::admit, std::vector<admission>>::with<bool>,
+  // Marks a token EXPIRED.
+  caf::replies_to<atom::expire, std::string>::with<bool>,
+  // Every WAITING and ACTIVE token, in line order.
+  caf::replies_to<atom::load, atom::tokens>::with<std::vector<token_row>>,
+  // The balance and reservations of a user; ec::user_not_found.
+  caf::replies_to<atom::load, atom::wallet, int64_t>::with<wallet_row>,
+  // Adds to a balance and records the charge; replies the new balance.
+  caf::replies_to<atom::charge, int64_t, int64_t>::with<int64_t>,
+  // A user's payments, newest first.
+  caf::replies_to<atom::load, atom::payments, int64_t>::with<std::vector<payment_view>>,
+  // Inserts a HELD reservation; replies its id.
+  caf::replies_to<atom::create, new_hold>::with<int64_t>,
+  // Moves a HELD reservation to EXPIRED or CANCELLED.
+  caf::replies_to<atom::release, hold_release>::with<bool>,
+  // Every reservation of a date.
+  caf::replies_to<atom::load, atom::reservations, std::string>::with<std::vector<reservation_view>>,
+  // Debits, records the payment, confirms the holds and expires the token, all at once.
+  caf::replies_to<atom::pay, payment_order>::with<payment_view>,
   // Commits the writes queued so far; the store sends it to itself.
   caf::reacts_to<atom::flush>,
   // Answers once the database answers a trivial query.
   caf::replies_to<atom::ping>::with<bool>>;
 
-/// Owns the set of concert dates.
+/// Owns the waiting line and the tokens: admits in batches on a tick, ends
+/// ACTIVE tokens after their TTL.
+using queue_actor = caf::typed_actor<
+  // Issues a WAITING token to a user.
+  caf::replies_to<atom::create, int64_t>::with<token_view>,
+  // A token's status and place in line; ec::token_not_found.
+  caf::replies_to<atom::get, std::string>::with<token_view>,
+  // The user of an ACTIVE token; ec::token_invalid or ec::not_admitted.
+  caf::replies_to<atom::check, std::string>::with<int64_t>,
+  // A payment has expired the token in the database.
+  caf::reacts_to<atom::ended, std::string>,
+  // Admits the next batch and schedules the next tick.
+  caf::reacts_to<atom::tick>,
+  // A token's TTL timer.
+  caf::reacts_to<atom::expire, std::string>,
+  // Loads the tokens and starts ticking; replies how many are live.
+  caf::replies_to<atom::recover>::with<int32_t>>;
+
+/// Owns the seats, holds and reservations of one concert date.
+using seat_manager_actor = caf::typed_actor<
+  // Holds a seat for a user.
+  caf::replies_to<atom::hold, int64_t, int32_t>::with<reservation_view>,
+  // A reservation of this user; ec::reservation_not_found for anyone else.
+  caf::replies_to<atom::get, int64_t, int64_t>::with<reservation_view>,
+  // Cancels a held reservation of this user.
+  caf::replies_to<atom::cancel, int64_t, int64_t>::with<reservation_view>,
+  // Every seat with its status.
+  caf::replies_to<atom::get, atom::seats>::with<seat_list>,
+  // Marks a user's holds as being paid (no lapse, no cancel) and lists them.
+  caf::replies_to<atom::begin_pay, int64_t, std::vector<int64_t>>::with<std::vector<paid_item>>,
+  // The payment committed: the holds are CONFIRMED and their seats SOLD.
+  caf::reacts_to<atom::commit_pay, std::vector<int64_t>>,
+  // The payment failed: the holds are HELD again (or lapse now if overdue).
+  caf::reacts_to<atom::abort_pay, std::vector<int64_t>>,
+  // A hold's expiry timer, tagged with the reservation id.
+  caf::reacts_to<atom::expire, int64_t>,
+  // Loads this date's reservations and re-arms the holds' timers.
+  caf::replies_to<atom::recover>::with<int32_t>>;
+
+/// Owns the set of concert dates and a seat manager for each.
 using catalog_actor = caf::typed_actor<
   // Creates a concert; fails with ec::date_exists, also while the same date
   // is still being written.
   caf::replies_to<atom::create, concert_info>::with<concert_info>,
-  // Loads the concerts from the store; replies how many there are.
-  caf::replies_to<atom::recover>::with<int32_t>>;
+  // Loads the concerts and their seat managers; replies how many there are.
+  caf::replies_to<atom::recover>::with<int32_t>,
+  // Dates with at least one AVAILABLE seat, ascending.
+  caf::replies_to<atom::get, atom::dates>::with<std::vector<date_summary>>,
+  // The seat manager of a date; ec::date_not_found.
+  caf::replies_to<atom::lookup, std::string>::with<seat_manager_actor>,
+  // A seat manager reports how many seats of its date are AVAILABLE.
+  caf::reacts_to<atom::count, std::string, int32_t>>;
 
-/// Creates users; the home of their wallets.
+/// Owns one user's balance, the ids of their reservations and their hold
+/// count; pays across seat managers.
+using wallet_actor = caf::typed_actor<
+  // Adds to the balance; ec::invalid_amount past 10^15.
+  caf::replies_to<atom::charge, int64_t>::with<user_record>,
+  // The balance.
+  caf::replies_to<atom::get, atom::balance>::with<user_record>,
+  // The payment history, newest first.
+  caf::replies_to<atom::get, atom::payments>::with<std::vector<payment_view>>,
+  // Holds a seat, within the per-user cap.
+  caf::replies_to<atom::hold, std::string, int32_t>::with<reservation_view>,
+  // One of the user's reservations.
+  caf::replies_to<atom::get, int64_t>::with<reservation_view>,
+  // Cancels one of the user's holds.
+  caf::replies_to<atom::cancel, int64_t>::with<reservation_view>,
+  // Pays holds with the given token, all or nothing.
+  caf::replies_to<atom::pay, std::string, std::vector<int64_t>>::with<payment_view>>;
+
+/// Creates users and routes each user's requests to their wallet, which it
+/// spawns on first use from the database.
 using user_directory_actor = caf::typed_actor<
   // Creates a user with a zero balance.
-  caf::replies_to<atom::create, new_user>::with<user_record>>;
+  caf::replies_to<atom::create, new_user>::with<user_record>,
+  // The wallet of a user; ec::user_not_found.
+  caf::replies_to<atom::lookup, int64_t>::with<wallet_actor>>;
 
 } // namespace concert

@@ -1,44 +1,99 @@
 #include "actors/catalog.hpp"
 
+#include <memory>
+
 #include "actors/errors.hpp"
+#include "actors/seat_manager.hpp"
 #include "actors/timeouts.hpp"
 
 namespace concert {
 
+namespace {
+
+using self_pointer = catalog_actor::stateful_pointer<catalog_state>;
+
+catalog_entry& add_concert(self_pointer self, const concert_info& c) {
+  auto& st = self->state;
+  auto seats = self->spawn(seat_manager, c, st.hold_duration, st.store,
+                           caf::actor_cast<catalog_actor>(self));
+  self->link_to(seats);
+  return st.concerts[c.date] = catalog_entry{c, seats, c.total_seats};
+}
+
+caf::result<concert_info> create(self_pointer self, const concert_info& c) {
+  auto& st = self->state;
+  if (st.concerts.count(c.date) > 0 || st.being_written.count(c.date) > 0)
+    return make_error(ec::date_exists, "a concert on " + c.date + " exists already");
+  st.being_written.insert(c.date);
+  auto promise = self->make_response_promise<concert_info>();
+  self->request(st.store, store_timeout, atom::create_v, c)
+    .then(
+      [=](const concert_info& created) mutable {
+        self->state.being_written.erase(created.date);
+        add_concert(self, created);
+        promise.deliver(created);
+      },
+      [=](caf::error& err) mutable {
+        self->state.being_written.erase(c.date);
+        promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+/// Spawns a seat manager per stored concert and answers once every one of
+/// them has rebuilt its reservations.
+caf::result<int32_t> recover(self_pointer self) {
+  auto promise = self->make_response_promise<int32_t>();
+  self->request(self->state.store, store_timeout, atom::load_v, atom::concerts_v)
+    .then(
+      [=](const std::vector<concert_info>& loaded) mutable {
+        auto count = static_cast<int32_t>(loaded.size());
+        if (loaded.empty()) {
+          promise.deliver(count);
+          return;
+        }
+        auto remaining = std::make_shared<size_t>(loaded.size());
+        for (const auto& c : loaded) {
+          auto& entry = add_concert(self, c);
+          self->request(entry.seats, store_timeout, atom::recover_v)
+            .then(
+              [=](int32_t) mutable {
+                if (--*remaining == 0)
+                  promise.deliver(count);
+              },
+              [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        }
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+} // namespace
+
 catalog_actor::behavior_type catalog(catalog_actor::stateful_pointer<catalog_state> self,
-                                     store_actor store) {
+                                     store_actor store, std::chrono::milliseconds hold_duration) {
   self->state.store = std::move(store);
+  self->state.hold_duration = hold_duration;
   return {
-    [=](atom::create, concert_info c) -> caf::result<concert_info> {
-      auto& st = self->state;
-      if (st.concerts.count(c.date) > 0 || st.being_written.count(c.date) > 0)
-        return make_error(ec::date_exists, "a concert on " + c.date + " exists already");
-      st.being_written.insert(c.date);
-      auto promise = self->make_response_promise<concert_info>();
-      self->request(st.store, store_timeout, atom::create_v, c)
-        .then(
-          [=](const concert_info& created) mutable {
-            self->state.being_written.erase(created.date);
-            self->state.concerts.emplace(created.date, created);
-            promise.deliver(created);
-          },
-          [=](caf::error& err) mutable {
-            self->state.being_written.erase(c.date);
-            promise.deliver(std::move(err));
-          });
-      return promise;
+    [=](atom::create, const concert_info& c) { return create(self, c); },
+    [=](atom::recover) { return recover(self); },
+    [=](atom::get, atom::dates) {
+      std::vector<date_summary> dates;
+      for (const auto& [date, entry] : self->state.concerts)
+        if (entry.available > 0)
+          dates.push_back({date, entry.concert.title, entry.concert.total_seats, entry.available});
+      return dates;
     },
-    [=](atom::recover) -> caf::result<int32_t> {
-      auto promise = self->make_response_promise<int32_t>();
-      self->request(self->state.store, store_timeout, atom::load_v, atom::concerts_v)
-        .then(
-          [=](const std::vector<concert_info>& loaded) mutable {
-            for (const auto& c : loaded)
-              self->state.concerts.emplace(c.date, c);
-            promise.deliver(static_cast<int32_t>(self->state.concerts.size()));
-          },
-          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-      return promise;
+    [=](atom::lookup, const std::string& date) -> caf::result<seat_manager_actor> {
+      auto i = self->state.concerts.find(date);
+      if (i == self->state.concerts.end())
+        return make_error(ec::date_not_found, "no concert on " + date);
+      return i->second.seats;
+    },
+    [=](atom::count, const std::string& date, int32_t available) {
+      auto i = self->state.concerts.find(date);
+      if (i != self->state.concerts.end())
+        i->second.available = available;
     },
   };
 }

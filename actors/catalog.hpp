@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -10,16 +11,24 @@
 
 namespace concert {
 
+struct catalog_entry {
+  concert_info concert;
+  seat_manager_actor seats;
+  /// As last reported by the seat manager.
+  int32_t available = 0;
+};
+
 struct catalog_state {
   static inline const char* name = "catalog";
   store_actor store;
-  /// The concerts the store has committed, by date.
-  std::map<std::string, concert_info> concerts;
+  std::chrono::milliseconds hold_duration{0};
+  /// The concerts the store has committed, by date (so in date order).
+  std::map<std::string, catalog_entry> concerts;
   /// Dates whose creation is being written: taken for everyone else.
   std::set<std::string> being_written;
 };
 
 catalog_actor::behavior_type catalog(catalog_actor::stateful_pointer<catalog_state> self,
-                                     store_actor store);
+                                     store_actor store, std::chrono::milliseconds hold_duration);
 
 } // namespace concert

@@ -23,6 +23,34 @@ enum class ec : uint8_t {
   unauthorized,
   /// A concert already exists on that date.
   date_exists,
+  /// A charge that is not positive, too large, or would overflow the balance.
+  invalid_amount,
+  /// No user with that id.
+  user_not_found,
+  /// No concert on that date.
+  date_not_found,
+  /// No such seat on that date.
+  seat_not_found,
+  /// The seat is held or sold.
+  seat_unavailable,
+  /// The user holds as many seats as allowed.
+  hold_limit,
+  /// No such reservation, or another user's.
+  reservation_not_found,
+  /// The reservation is confirmed, expired or cancelled.
+  reservation_not_held,
+  /// The hold lapsed before it was paid.
+  hold_expired,
+  /// The balance does not cover the payment.
+  insufficient_balance,
+  /// A queue token that is missing, malformed, unknown or expired.
+  token_invalid,
+  /// A queue token still waiting in line.
+  not_admitted,
+  /// The user holds a WAITING or ACTIVE token already.
+  token_already_issued,
+  /// No such queue token.
+  token_not_found,
   /// The database cannot be reached or refused a statement.
   database_unavailable,
   /// State is still being recovered from the database.

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 
 /// The data that travels between actors. Each type has an `inspect` so that
-/// CAF can serialize it for remote actors.
+/// CAF can serialize it for remote actors. Times are milliseconds since the
+/// Unix epoch (wall clock); 0 means none.
 namespace concert {
 
 /// A user to create; an empty name means none was given.
@@ -14,7 +16,7 @@ struct new_user {
   std::string name;
 };
 
-/// A user as the API shows it.
+/// A user's balance as the API shows it.
 struct user_record {
   int64_t user_id = 0;
   int64_t balance = 0;
@@ -26,6 +28,110 @@ struct concert_info {
   std::string title;
   int32_t total_seats = 0;
   int64_t price = 0;
+};
+
+/// A queue token as the API shows it.
+struct token_view {
+  std::string token;
+  int64_t user_id = 0;
+  std::string status;
+  int64_t position = 0;
+  int64_t expires_at = 0;
+};
+
+/// A reservation as the API shows it.
+struct reservation_view {
+  int64_t reservation_id = 0;
+  int64_t user_id = 0;
+  std::string date;
+  int32_t seat = 0;
+  int64_t price = 0;
+  std::string status;
+  int64_t expires_at = 0;
+};
+
+struct seat_view {
+  int32_t seat = 0;
+  std::string status;
+  int64_t price = 0;
+};
+
+/// Every seat of one date, ascending.
+struct seat_list {
+  std::string date;
+  std::string title;
+  std::vector<seat_view> seats;
+};
+
+/// One line of available_dates.
+struct date_summary {
+  std::string date;
+  std::string title;
+  int32_t total_seats = 0;
+  int32_t available_seats = 0;
+};
+
+/// A reservation as a payment lists it.
+struct paid_item {
+  int64_t reservation_id = 0;
+  std::string date;
+  int32_t seat = 0;
+  int64_t price = 0;
+};
+
+/// A payment as the API shows it.
+struct payment_view {
+  int64_t payment_id = 0;
+  int64_t user_id = 0;
+  int64_t amount = 0;
+  int64_t balance = 0;
+  int64_t paid_at = 0;
+  std::vector<paid_item> reservations;
+};
+
+/// What the store writes for a payment, in one transaction.
+struct payment_order {
+  int64_t user_id = 0;
+  std::string token;
+  int64_t amount = 0;
+  int64_t paid_at = 0;
+  std::vector<paid_item> items;
+};
+
+/// A token the queue has admitted, for the store.
+struct admission {
+  std::string token;
+  int64_t expires_at = 0;
+};
+
+/// A WAITING or ACTIVE token as stored, in line order.
+struct token_row {
+  std::string token;
+  int64_t user_id = 0;
+  std::string status;
+  int64_t expires_at = 0;
+};
+
+/// A hold to insert.
+struct new_hold {
+  int64_t user_id = 0;
+  std::string date;
+  int32_t seat = 0;
+  int64_t price = 0;
+  int64_t expires_at = 0;
+};
+
+/// A reservation leaving HELD other than by payment (EXPIRED or CANCELLED).
+struct hold_release {
+  int64_t reservation_id = 0;
+  std::string status;
+};
+
+/// What a wallet loads at start: the balance and every reservation of the
+/// user, so it knows which ids are its own and which holds count.
+struct wallet_row {
+  int64_t balance = 0;
+  std::vector<reservation_view> reservations;
 };
 
 template <class Inspector>
@@ -41,6 +147,76 @@ typename Inspector::result_type inspect(Inspector& f, user_record& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, concert_info& x) {
   return f(caf::meta::type_name("concert_info"), x.date, x.title, x.total_seats, x.price);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, token_view& x) {
+  return f(caf::meta::type_name("token_view"), x.token, x.user_id, x.status, x.position,
+           x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reservation_view& x) {
+  return f(caf::meta::type_name("reservation_view"), x.reservation_id, x.user_id, x.date, x.seat,
+           x.price, x.status, x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seat_view& x) {
+  return f(caf::meta::type_name("seat_view"), x.seat, x.status, x.price);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seat_list& x) {
+  return f(caf::meta::type_name("seat_list"), x.date, x.title, x.seats);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, date_summary& x) {
+  return f(caf::meta::type_name("date_summary"), x.date, x.title, x.total_seats,
+           x.available_seats);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, paid_item& x) {
+  return f(caf::meta::type_name("paid_item"), x.reservation_id, x.date, x.seat, x.price);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_view& x) {
+  return f(caf::meta::type_name("payment_view"), x.payment_id, x.user_id, x.amount, x.balance,
+           x.paid_at, x.reservations);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_order& x) {
+  return f(caf::meta::type_name("payment_order"), x.user_id, x.token, x.amount, x.paid_at,
+           x.items);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, admission& x) {
+  return f(caf::meta::type_name("admission"), x.token, x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, token_row& x) {
+  return f(caf::meta::type_name("token_row"), x.token, x.user_id, x.status, x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, new_hold& x) {
+  return f(caf::meta::type_name("new_hold"), x.user_id, x.date, x.seat, x.price, x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hold_release& x) {
+  return f(caf::meta::type_name("hold_release"), x.reservation_id, x.status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_row& x) {
+  return f(caf::meta::type_name("wallet_row"), x.balance, x.reservations);
 }
 
 } // namespace concert

@@ -13,10 +13,7 @@ void create_concert(const services& s, const httplib::Request& req, httplib::Res
   auto concert = decode_concert(req.body);
   if (!concert)
     return send_error(req, res, concert.error());
-  auto created = ask<concert_info>(s.system, s.catalog, atom::create_v, std::move(*concert));
-  if (!created)
-    return send_error(req, res, created.error());
-  send_json(res, 201, encode(*created));
+  reply(req, res, 201, ask<concert_info>(s.system, s.catalog, atom::create_v, std::move(*concert)));
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include "actors/errors.hpp"
@@ -72,6 +74,33 @@ caf::expected<int64_t> required_integer(const json& body, const char* field, int
   return *value;
 }
 
+caf::expected<std::string> required_date(const json& body) {
+  auto date = body.find("date");
+  if (date == body.end() || !date->is_string() || !is_calendar_date(date->get<std::string>()))
+    return invalid("date: must be a calendar date as YYYY-MM-DD");
+  return date->get<std::string>();
+}
+
+/// A positive JSON integer field; `what` and the error code say what is wrong.
+caf::expected<int64_t> required_positive(const json& body, const char* field, int64_t max,
+                                         ec code = ec::invalid_request) {
+  auto i = body.find(field);
+  auto value = i == body.end() ? std::nullopt : as_int64(*i);
+  if (!value || *value < 1 || *value > max)
+    return make_error(code, std::string{field} + ": must be an integer from 1 to "
+                              + std::to_string(max));
+  return *value;
+}
+
+constexpr int64_t max_id = std::numeric_limits<int64_t>::max();
+constexpr int64_t max_charge = 1'000'000'000;
+constexpr size_t max_reservations_per_payment = 100;
+
+/// RFC 3339 for a time, null for none (0).
+json timestamp_or_null(int64_t ms) {
+  return ms == 0 ? json(nullptr) : json(format_timestamp_ms(ms));
+}
+
 } // namespace
 
 caf::expected<new_user> decode_new_user(const std::string& body) {
@@ -91,9 +120,9 @@ caf::expected<concert_info> decode_concert(const std::string& body) {
   auto object = parse_object(body);
   if (!object)
     return object.error();
-  auto date = object->find("date");
-  if (date == object->end() || !date->is_string() || !is_calendar_date(date->get<std::string>()))
-    return invalid("date: must be a calendar date as YYYY-MM-DD");
+  auto date = required_date(*object);
+  if (!date)
+    return date.error();
   auto title = required_text(*object, "title", 200);
   if (!title)
     return title.error();
@@ -103,8 +132,79 @@ caf::expected<concert_info> decode_concert(const std::string& body) {
   auto price = required_integer(*object, "price", 0, 1000000000);
   if (!price)
     return price.error();
-  return concert_info{date->get<std::string>(), std::move(*title), static_cast<int32_t>(*seats),
-                      *price};
+  return concert_info{std::move(*date), std::move(*title), static_cast<int32_t>(*seats), *price};
+}
+
+caf::expected<charge_request> decode_charge(const std::string& body) {
+  auto object = parse_object(body);
+  if (!object)
+    return object.error();
+  auto user = required_positive(*object, "userId", max_id);
+  if (!user)
+    return user.error();
+  if (object->find("amount") == object->end())
+    return invalid("amount: is required");
+  auto amount = required_positive(*object, "amount", max_charge, ec::invalid_amount);
+  if (!amount)
+    return amount.error();
+  return charge_request{*user, *amount};
+}
+
+caf::expected<int64_t> decode_user_ref(const std::string& body) {
+  auto object = parse_object(body);
+  if (!object)
+    return object.error();
+  return required_positive(*object, "userId", max_id);
+}
+
+caf::expected<int64_t> decode_id(const std::string& text, const char* what) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || text.front() == '-' || error != std::errc{}
+      || end != text.data() + text.size() || value < 1)
+    return invalid(std::string{what} + ": must be a positive integer");
+  return value;
+}
+
+caf::expected<hold_request> decode_hold(const std::string& body) {
+  auto object = parse_object(body);
+  if (!object)
+    return object.error();
+  auto date = required_date(*object);
+  if (!date)
+    return date.error();
+  auto seat = required_positive(*object, "seat", std::numeric_limits<int32_t>::max());
+  if (!seat)
+    return seat.error();
+  return hold_request{std::move(*date), static_cast<int32_t>(*seat)};
+}
+
+caf::expected<std::vector<int64_t>> decode_payment(const std::string& body) {
+  auto object = parse_object(body);
+  if (!object)
+    return object.error();
+  auto one = object->contains("reservationId");
+  auto many = object->find("reservationIds");
+  if (one == (many != object->end()))
+    return invalid("give either reservationId or reservationIds");
+  if (one) {
+    auto id = required_positive(*object, "reservationId", max_id);
+    if (!id)
+      return id.error();
+    return std::vector<int64_t>{*id};
+  }
+  auto rule = "reservationIds: must be 1 to " + std::to_string(max_reservations_per_payment)
+              + " distinct positive integers";
+  if (!many->is_array() || many->empty() || many->size() > max_reservations_per_payment)
+    return invalid(rule);
+  std::vector<int64_t> ids;
+  for (const auto& element : *many) {
+    auto id = as_int64(element);
+    if (!id || *id < 1 || std::find(ids.begin(), ids.end(), *id) != ids.end())
+      return invalid(rule);
+    ids.push_back(*id);
+  }
+  return ids;
 }
 
 nlohmann::json encode(const user_record& user) {
@@ -116,6 +216,68 @@ nlohmann::json encode(const concert_info& concert) {
           {"title", concert.title},
           {"totalSeats", concert.total_seats},
           {"price", concert.price}};
+}
+
+} // namespace concert::http
+
+namespace concert::http {
+
+nlohmann::json encode(const token_view& token) {
+  return {{"token", token.token},
+          {"userId", token.user_id},
+          {"status", token.status},
+          {"position", token.position},
+          {"expiresAt", timestamp_or_null(token.expires_at)}};
+}
+
+nlohmann::json encode(const reservation_view& r) {
+  return {{"reservationId", r.reservation_id},
+          {"userId", r.user_id},
+          {"date", r.date},
+          {"seat", r.seat},
+          {"price", r.price},
+          {"status", r.status},
+          {"expiresAt", format_timestamp_ms(r.expires_at)}};
+}
+
+nlohmann::json encode(const seat_list& list) {
+  auto seats = json::array();
+  for (const auto& s : list.seats)
+    seats.push_back({{"seat", s.seat}, {"status", s.status}, {"price", s.price}});
+  return {{"date", list.date}, {"title", list.title}, {"seats", std::move(seats)}};
+}
+
+nlohmann::json encode(const std::vector<date_summary>& dates) {
+  auto out = json::array();
+  for (const auto& d : dates)
+    out.push_back({{"date", d.date},
+                   {"title", d.title},
+                   {"totalSeats", d.total_seats},
+                   {"availableSeats", d.available_seats}});
+  return {{"dates", std::move(out)}};
+}
+
+nlohmann::json encode(const payment_view& p) {
+  auto items = json::array();
+  for (const auto& i : p.reservations)
+    items.push_back({{"reservationId", i.reservation_id},
+                     {"date", i.date},
+                     {"seat", i.seat},
+                     {"price", i.price}});
+  return {{"paymentId", p.payment_id},
+          {"userId", p.user_id},
+          {"amount", p.amount},
+          {"balance", p.balance},
+          {"status", "CONFIRMED"},
+          {"paidAt", format_timestamp_ms(p.paid_at)},
+          {"reservations", std::move(items)}};
+}
+
+nlohmann::json encode(const std::vector<payment_view>& payments) {
+  auto out = json::array();
+  for (const auto& p : payments)
+    out.push_back(encode(p));
+  return {{"payments", std::move(out)}};
 }
 
 } // namespace concert::http

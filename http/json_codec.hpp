@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
@@ -18,7 +19,36 @@ caf::expected<new_user> decode_new_user(const std::string& body);
 /// `{"date": "2026-12-24", "title": "...", "seats": 50, "price": 10000}`.
 caf::expected<concert_info> decode_concert(const std::string& body);
 
+/// `{"userId": 1, "amount": 5000}`; a bad amount is ec::invalid_amount.
+struct charge_request {
+  int64_t user_id = 0;
+  int64_t amount = 0;
+};
+caf::expected<charge_request> decode_charge(const std::string& body);
+
+/// `{"userId": 1}`.
+caf::expected<int64_t> decode_user_ref(const std::string& body);
+
+/// A positive id from a query parameter or path segment; `what` names it.
+caf::expected<int64_t> decode_id(const std::string& text, const char* what);
+
+/// `{"date": "2026-12-24", "seat": 12}`.
+struct hold_request {
+  std::string date;
+  int32_t seat = 0;
+};
+caf::expected<hold_request> decode_hold(const std::string& body);
+
+/// `{"reservationId": 7}` or `{"reservationIds": [7, 8]}`.
+caf::expected<std::vector<int64_t>> decode_payment(const std::string& body);
+
 nlohmann::json encode(const user_record& user);
+nlohmann::json encode(const token_view& token);
+nlohmann::json encode(const reservation_view& reservation);
+nlohmann::json encode(const seat_list& seats);
+nlohmann::json encode(const std::vector<date_summary>& dates);
+nlohmann::json encode(const payment_view& payment);
+nlohmann::json encode(const std::vector<payment_view>& payments);
 
 /// The admin view of a created concert.
 nlohmann::json encode(const concert_info& concert);

@@ -27,6 +27,34 @@ problem domain_problem(ec code, std::string detail) {
       return with(401, "UNAUTHORIZED", "a valid bearer token is required");
     case ec::date_exists:
       return with(409, "DATE_EXISTS", "a concert on that date exists already");
+    case ec::invalid_amount:
+      return with(400, "INVALID_AMOUNT", "the amount is not a valid charge");
+    case ec::user_not_found:
+      return with(404, "USER_NOT_FOUND", "no such user");
+    case ec::date_not_found:
+      return with(404, "DATE_NOT_FOUND", "no concert on that date");
+    case ec::seat_not_found:
+      return with(404, "SEAT_NOT_FOUND", "no such seat");
+    case ec::seat_unavailable:
+      return with(409, "SEAT_UNAVAILABLE", "the seat is held or sold");
+    case ec::hold_limit:
+      return with(429, "HOLD_LIMIT", "the user holds as many seats as allowed");
+    case ec::reservation_not_found:
+      return with(404, "RESERVATION_NOT_FOUND", "no such reservation");
+    case ec::reservation_not_held:
+      return with(409, "RESERVATION_NOT_HELD", "the reservation is not held");
+    case ec::hold_expired:
+      return with(410, "HOLD_EXPIRED", "the hold lapsed before it was paid");
+    case ec::insufficient_balance:
+      return with(402, "INSUFFICIENT_BALANCE", "the balance does not cover the payment");
+    case ec::token_invalid:
+      return with(401, "TOKEN_INVALID", "a valid queue token is required");
+    case ec::not_admitted:
+      return with(403, "NOT_ADMITTED", "the queue token is still waiting in line");
+    case ec::token_already_issued:
+      return with(409, "TOKEN_ALREADY_ISSUED", "the user holds a live queue token already");
+    case ec::token_not_found:
+      return with(404, "TOKEN_NOT_FOUND", "no such queue token");
     case ec::database_unavailable:
       return with(503, "SERVICE_UNAVAILABLE", "the database is unavailable");
     case ec::not_ready:

@@ -1,22 +1,68 @@
 #include "http/public_routes.hpp"
 
 #include "http/ask.hpp"
+#include "http/booking_routes.hpp"
 #include "http/health.hpp"
 #include "http/json_codec.hpp"
 #include "http/respond.hpp"
+#include "http/wallets.hpp"
 
 namespace concert::http {
 
 namespace {
 
-void create_user(const services& s, const httplib::Request& req, httplib::Response& res) {
+using request = httplib::Request;
+using response = httplib::Response;
+
+void create_user(const services& s, const request& req, response& res) {
   auto user = decode_new_user(req.body);
   if (!user)
     return send_error(req, res, user.error());
-  auto created = ask<user_record>(s.system, s.users, atom::create_v, std::move(*user));
-  if (!created)
-    return send_error(req, res, created.error());
-  send_json(res, 201, encode(*created));
+  reply(req, res, 201, ask<user_record>(s.system, s.users, atom::create_v, std::move(*user)));
+}
+
+void charge(const services& s, const request& req, response& res) {
+  auto order = decode_charge(req.body);
+  if (!order)
+    return send_error(req, res, order.error());
+  auto wallet = wallet_of(s, order->user_id);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 200, ask<user_record>(s.system, *wallet, atom::charge_v, order->amount));
+}
+
+/// GET routes that name the user in `?userId=`.
+caf::expected<wallet_actor> wallet_from_query(const services& s, const request& req) {
+  auto user = decode_id(req.get_param_value("userId"), "userId");
+  if (!user)
+    return user.error();
+  return wallet_of(s, *user);
+}
+
+void balance(const services& s, const request& req, response& res) {
+  auto wallet = wallet_from_query(s, req);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 200, ask<user_record>(s.system, *wallet, atom::get_v, atom::balance_v));
+}
+
+void payments(const services& s, const request& req, response& res) {
+  auto wallet = wallet_from_query(s, req);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 200,
+        ask<std::vector<payment_view>>(s.system, *wallet, atom::get_v, atom::payments_v));
+}
+
+void issue_token(const services& s, const request& req, response& res) {
+  auto user = decode_user_ref(req.body);
+  if (!user)
+    return send_error(req, res, user.error());
+  reply(req, res, 201, ask<token_view>(s.system, s.queue, atom::create_v, *user));
+}
+
+void get_token(const services& s, const request& req, response& res, const std::string& token) {
+  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::get_v, token));
 }
 
 } // namespace
@@ -24,10 +70,22 @@ void create_user(const services& s, const httplib::Request& req, httplib::Respon
 router public_routes(const services& s) {
   router routes;
   add_liveness_route(routes);
-  routes.add("POST", "/api/users",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
-               create_user(s, req, res);
-             }));
+  auto add = [&](const char* method, const char* pattern, auto handler) {
+    routes.add(method, pattern,
+               when_ready(s, [&s, handler](const request& req, response& res,
+                                           const router::params& params) {
+                 handler(s, req, res, params);
+               }));
+  };
+  add("POST", "/api/users", [](auto& s, auto& req, auto& res, auto&) { create_user(s, req, res); });
+  add("POST", "/api/users/balance", [](auto& s, auto& req, auto& res, auto&) { charge(s, req, res); });
+  add("GET", "/api/users/balance", [](auto& s, auto& req, auto& res, auto&) { balance(s, req, res); });
+  add("GET", "/api/payments", [](auto& s, auto& req, auto& res, auto&) { payments(s, req, res); });
+  add("POST", "/api/queue_tokens",
+      [](auto& s, auto& req, auto& res, auto&) { issue_token(s, req, res); });
+  add("GET", "/api/queue_tokens/([^/]+)",
+      [](auto& s, auto& req, auto& res, auto& params) { get_token(s, req, res, params[0]); });
+  add_booking_routes(routes, s);
   return routes;
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <caf/error.hpp>
+#include <caf/expected.hpp>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "http/json_codec.hpp"
 
 namespace concert::http {
 
@@ -12,5 +15,15 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 /// Writes the problem for `err`; server-side failures are logged in full,
 /// since the client sees only a generic detail.
 void send_error(const httplib::Request& req, httplib::Response& res, const caf::error& err);
+
+/// Writes `encode(*outcome)` with `status`, or the problem for its error.
+template <class T>
+void reply(const httplib::Request& req, httplib::Response& res, int status,
+           const caf::expected<T>& outcome) {
+  if (outcome)
+    send_json(res, status, encode(*outcome));
+  else
+    send_error(req, res, outcome.error());
+}
 
 } // namespace concert::http

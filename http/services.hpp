@@ -14,6 +14,7 @@ struct services {
   store_actor store;
   catalog_actor catalog;
   user_directory_actor users;
+  queue_actor queue;
   /// Set once every actor has rebuilt its state from the database.
   const std::atomic<bool>& recovered;
 };

@@ -33,6 +33,54 @@ const std::vector<migration>& migrations() {
         created_at timestamptz NOT NULL DEFAULT now()
       );
     )sql"},
+    {2, "queue tokens, reservations, charges and payments", R"sql(
+      CREATE TABLE queue_tokens (
+        token uuid PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users,
+        line_order bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        status text NOT NULL CHECK (status IN ('WAITING', 'ACTIVE', 'EXPIRED')),
+        issued_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz
+      );
+      -- A user holds at most one live token.
+      CREATE UNIQUE INDEX queue_tokens_one_live_per_user ON queue_tokens (user_id)
+        WHERE status IN ('WAITING', 'ACTIVE');
+
+      CREATE TABLE payments (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users,
+        amount bigint NOT NULL CHECK (amount >= 0),
+        balance_after bigint NOT NULL CHECK (balance_after >= 0),
+        paid_at timestamptz NOT NULL
+      );
+      CREATE INDEX payments_by_user ON payments (user_id, id DESC);
+
+      CREATE TABLE reservations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users,
+        concert_date date NOT NULL REFERENCES concerts,
+        seat integer NOT NULL CHECK (seat >= 1),
+        price bigint NOT NULL CHECK (price >= 0),
+        status text NOT NULL CHECK (status IN ('HELD', 'CONFIRMED', 'EXPIRED', 'CANCELLED')),
+        expires_at timestamptz NOT NULL,
+        payment_id bigint REFERENCES payments,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CHECK ((status = 'CONFIRMED') = (payment_id IS NOT NULL))
+      );
+      -- The last line of defence: no seat is held or sold twice.
+      CREATE UNIQUE INDEX reservations_one_live_per_seat ON reservations (concert_date, seat)
+        WHERE status IN ('HELD', 'CONFIRMED');
+      CREATE INDEX reservations_by_user ON reservations (user_id);
+      CREATE INDEX reservations_by_payment ON reservations (payment_id);
+
+      CREATE TABLE charges (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users,
+        amount bigint NOT NULL CHECK (amount BETWEEN 1 AND 1000000000),
+        charged_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX charges_by_user ON charges (user_id);
+    )sql"},
   };
   return all;
 }

@@ -97,10 +97,14 @@ caf::typed_response_promise<T> queue_write(store_pointer self,
 
 /// Runs a read after the queued writes, so a reader sees what was acknowledged.
 template <class T>
-caf::result<T> read(store_pointer self, const std::function<T(pg::connection&)>& query) {
+caf::result<T> read(store_pointer self,
+                    const std::function<caf::expected<T>(pg::connection&)>& query) {
   flush(self);
   try {
-    return query(connected(self->state));
+    auto outcome = query(connected(self->state));
+    if (!outcome)
+      return std::move(outcome.error());
+    return std::move(*outcome);
   } catch (const pg::db_error& e) {
     return unavailable(e);
   }
@@ -108,6 +112,103 @@ caf::result<T> read(store_pointer self, const std::function<T(pg::connection&)>&
 
 pg::param optional_text(const std::string& s) {
   return s.empty() ? pg::param{} : pg::param{s};
+}
+
+/// A PostgreSQL array literal of plain values (ids, UUIDs): `{a,b,c}`.
+template <class T>
+std::string array_literal(const std::vector<T>& values) {
+  std::string text = "{";
+  for (const auto& v : values) {
+    if (text.size() > 1)
+      text += ',';
+    if constexpr (std::is_same_v<T, std::string>)
+      text += v;
+    else
+      text += std::to_string(v);
+  }
+  return text + "}";
+}
+
+/// SQL for a timestamptz column as milliseconds since the epoch (0 for NULL).
+std::string epoch_ms(const std::string& column) {
+  return "coalesce(floor(extract(epoch FROM " + column + ") * 1000)::bigint, 0)";
+}
+
+const std::string reservation_columns = "id, user_id, to_char(concert_date, 'YYYY-MM-DD'), seat,"
+                                        " price, status, "
+                                        + epoch_ms("expires_at");
+
+std::vector<reservation_view> reservations_of(const pg::result& rows) {
+  std::vector<reservation_view> result;
+  result.reserve(static_cast<size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i)
+    result.push_back({rows.int64(i, 0), rows.int64(i, 1), rows.text(i, 2),
+                      static_cast<int32_t>(rows.int64(i, 3)), rows.int64(i, 4), rows.text(i, 5),
+                      rows.int64(i, 6)});
+  return result;
+}
+
+bool is_foreign_key_violation(const pg::db_error& e) {
+  return e.sqlstate() == "23503";
+}
+
+caf::expected<bool> insert_token(pg::connection& db, const std::string& token, int64_t user) {
+  try {
+    db.exec("INSERT INTO queue_tokens (token, user_id, status) VALUES ($1, $2, 'WAITING')",
+            {token, std::to_string(user)});
+    return true;
+  } catch (const pg::db_error& e) {
+    if (is_foreign_key_violation(e))
+      return make_error(ec::user_not_found, "no user " + std::to_string(user));
+    if (e.is_unique_violation())
+      return make_error(ec::token_already_issued);
+    throw;
+  }
+}
+
+caf::expected<payment_view> record_payment(pg::connection& db, const payment_order& order) {
+  auto user = std::to_string(order.user_id);
+  auto amount = std::to_string(order.amount);
+  auto debited = db.exec("UPDATE users SET balance = balance - $2 WHERE id = $1 AND balance >= $2"
+                         " RETURNING balance",
+                         {user, amount});
+  if (debited.rows() == 0)
+    return make_error(ec::insufficient_balance);
+  auto balance = debited.int64(0, 0);
+  auto payment = db.exec("INSERT INTO payments (user_id, amount, balance_after, paid_at)"
+                         " VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0)) RETURNING id",
+                         {user, amount, std::to_string(balance), std::to_string(order.paid_at)})
+                   .int64(0, 0);
+  std::vector<int64_t> ids;
+  for (const auto& item : order.items)
+    ids.push_back(item.reservation_id);
+  auto confirmed = db.exec("UPDATE reservations SET status = 'CONFIRMED', payment_id = $1"
+                           " WHERE id = ANY($2::bigint[]) AND user_id = $3 AND status = 'HELD'"
+                           " RETURNING id",
+                           {std::to_string(payment), array_literal(ids), user});
+  if (confirmed.rows() != static_cast<int>(ids.size()))
+    return make_error(ec::reservation_not_held);
+  db.exec("UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
+          " WHERE token = $1 AND status = 'ACTIVE'",
+          {order.token});
+  return payment_view{payment, order.user_id, order.amount, balance, order.paid_at, order.items};
+}
+
+std::vector<payment_view> payments_of(pg::connection& db, int64_t user) {
+  auto rows = db.exec("SELECT p.id, p.amount, p.balance_after, " + epoch_ms("p.paid_at")
+                        + ", r.id, to_char(r.concert_date, 'YYYY-MM-DD'), r.seat, r.price"
+                          " FROM payments p JOIN reservations r ON r.payment_id = p.id"
+                          " WHERE p.user_id = $1 ORDER BY p.id DESC, r.id",
+                      {std::to_string(user)});
+  std::vector<payment_view> result;
+  for (int i = 0; i < rows.rows(); ++i) {
+    auto id = rows.int64(i, 0);
+    if (result.empty() || result.back().payment_id != id)
+      result.push_back({id, user, rows.int64(i, 1), rows.int64(i, 2), rows.int64(i, 3), {}});
+    result.back().reservations.push_back(
+      {rows.int64(i, 4), rows.text(i, 5), static_cast<int32_t>(rows.int64(i, 6)), rows.int64(i, 7)});
+  }
+  return result;
 }
 
 } // namespace
@@ -133,7 +234,7 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::load, atom::concerts) {
-      return read<std::vector<concert_info>>(self, [](pg::connection& db) {
+      return read<std::vector<concert_info>>(self, [](pg::connection& db) -> caf::expected<std::vector<concert_info>> {
         auto rows = db.exec("SELECT to_char(date, 'YYYY-MM-DD'), title, total_seats, price"
                             " FROM concerts ORDER BY date");
         std::vector<concert_info> result;
@@ -144,9 +245,117 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         return result;
       });
     },
+    [=](atom::create, const std::string& token, int64_t user) {
+      return queue_write<bool>(self, [token, user](pg::connection& db) {
+        return insert_token(db, token, user);
+      });
+    },
+    [=](atom::admit, const std::vector<admission>& admitted) {
+      return queue_write<bool>(self, [admitted](pg::connection& db) -> caf::expected<bool> {
+        std::vector<std::string> tokens;
+        std::vector<int64_t> expiries;
+        for (const auto& a : admitted) {
+          tokens.push_back(a.token);
+          expiries.push_back(a.expires_at);
+        }
+        db.exec("UPDATE queue_tokens q SET status = 'ACTIVE',"
+                " expires_at = to_timestamp(a.expires_at / 1000.0)"
+                " FROM unnest($1::uuid[], $2::bigint[]) AS a(token, expires_at)"
+                " WHERE q.token = a.token AND q.status = 'WAITING'",
+                {array_literal(tokens), array_literal(expiries)});
+        return true;
+      });
+    },
+    [=](atom::expire, const std::string& token) {
+      return queue_write<bool>(self, [token](pg::connection& db) -> caf::expected<bool> {
+        db.exec("UPDATE queue_tokens SET status = 'EXPIRED'"
+                " WHERE token = $1 AND status IN ('WAITING', 'ACTIVE')",
+                {token});
+        return true;
+      });
+    },
+    [=](atom::load, atom::tokens) {
+      return read<std::vector<token_row>>(self, [](pg::connection& db) -> caf::expected<std::vector<token_row>> {
+        auto rows = db.exec("SELECT token::text, user_id, status, " + epoch_ms("expires_at")
+                            + " FROM queue_tokens WHERE status IN ('WAITING', 'ACTIVE')"
+                              " ORDER BY line_order");
+        std::vector<token_row> result;
+        for (int i = 0; i < rows.rows(); ++i)
+          result.push_back({rows.text(i, 0), rows.int64(i, 1), rows.text(i, 2), rows.int64(i, 3)});
+        return result;
+      });
+    },
+    [=](atom::load, atom::wallet, int64_t user) {
+      return read<wallet_row>(self, [user](pg::connection& db) -> caf::expected<wallet_row> {
+        auto id = std::to_string(user);
+        auto balance = db.exec("SELECT balance FROM users WHERE id = $1", {id});
+        if (balance.rows() == 0)
+          return make_error(ec::user_not_found, "no user " + id);
+        auto rows = db.exec("SELECT " + reservation_columns
+                              + " FROM reservations WHERE user_id = $1 ORDER BY id",
+                            {id});
+        return wallet_row{balance.int64(0, 0), reservations_of(rows)};
+      });
+    },
+    [=](atom::charge, int64_t user, int64_t amount) {
+      return queue_write<int64_t>(self, [user, amount](pg::connection& db) -> caf::expected<int64_t> {
+        auto row = db.exec("UPDATE users SET balance = balance + $2"
+                           " WHERE id = $1 AND balance + $2 <= 1000000000000000 RETURNING balance",
+                           {std::to_string(user), std::to_string(amount)});
+        if (row.rows() == 0)
+          return make_error(ec::invalid_amount, "the balance would pass 10^15");
+        db.exec("INSERT INTO charges (user_id, amount) VALUES ($1, $2)",
+                {std::to_string(user), std::to_string(amount)});
+        return row.int64(0, 0);
+      });
+    },
+    [=](atom::load, atom::payments, int64_t user) {
+      return read<std::vector<payment_view>>(self, [user](pg::connection& db) -> caf::expected<std::vector<payment_view>> {
+        return payments_of(db, user);
+      });
+    },
+    [=](atom::create, const new_hold& hold) {
+      return queue_write<int64_t>(self, [hold](pg::connection& db) -> caf::expected<int64_t> {
+        try {
+          return db
+            .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+                  " VALUES ($1, $2, $3, $4, 'HELD', to_timestamp($5::bigint / 1000.0))"
+                  " RETURNING id",
+                  {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
+                   std::to_string(hold.price), std::to_string(hold.expires_at)})
+            .int64(0, 0);
+        } catch (const pg::db_error& e) {
+          if (e.is_unique_violation())
+            return make_error(ec::seat_unavailable);
+          throw;
+        }
+      });
+    },
+    [=](atom::release, const hold_release& change) {
+      return queue_write<bool>(self, [change](pg::connection& db) -> caf::expected<bool> {
+        auto rows = db.exec("UPDATE reservations SET status = $2 WHERE id = $1 AND status = 'HELD'"
+                            " RETURNING id",
+                            {std::to_string(change.reservation_id), change.status});
+        if (rows.rows() == 0)
+          return make_error(ec::reservation_not_held);
+        return true;
+      });
+    },
+    [=](atom::load, atom::reservations, const std::string& date) {
+      return read<std::vector<reservation_view>>(self, [date](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {
+        return reservations_of(db.exec("SELECT " + reservation_columns
+                                         + " FROM reservations WHERE concert_date = $1 ORDER BY id",
+                                       {date}));
+      });
+    },
+    [=](atom::pay, const payment_order& order) {
+      return queue_write<payment_view>(self, [order](pg::connection& db) {
+        return record_payment(db, order);
+      });
+    },
     [=](atom::flush) { flush(self); },
     [=](atom::ping) {
-      return read<bool>(self, [](pg::connection& db) {
+      return read<bool>(self, [](pg::connection& db) -> caf::expected<bool> {
         db.exec("SELECT 1");
         return true;
       });

@@ -23,6 +23,15 @@ std::string format_timestamp(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_timestamp_ms(int64_t ms) {
+  return format_timestamp(std::chrono::system_clock::time_point{std::chrono::milliseconds{ms}});
+}
+
 std::string format_date(std::chrono::system_clock::time_point t) {
   return format_timestamp(t).substr(0, 10);
 }

@@ -27,9 +27,12 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# build_project [TARGET...]: everything when no target is named.
 build_project() {
   cmake -S "$project_root" -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" >/dev/null
-  cmake --build "$build_dir" --parallel "$(nproc)"
+  local targets=()
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"
 }
 
 # PostgreSQL refuses to run as root; as root, the cluster belongs to `postgres`.

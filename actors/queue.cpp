@@ -1,0 +1,194 @@
+#include "actors/queue.hpp"
+
+#include <algorithm>
+
+#include "actors/errors.hpp"
+#include "actors/timeouts.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+#include "support/uuid.hpp"
+
+namespace concert {
+
+namespace {
+
+using self_pointer = queue_actor::stateful_pointer<queue_state>;
+
+const char* status_of(token_status s) {
+  switch (s) {
+    case token_status::waiting: return "WAITING";
+    case token_status::active: return "ACTIVE";
+    case token_status::expired: return "EXPIRED";
+  }
+  return "EXPIRED";
+}
+
+token_view view_of(const queue_state& st, const queue_token& t) {
+  int64_t position = 0;
+  if (t.status == token_status::waiting)
+    position = t.line_number - st.tokens.at(st.line.front()).line_number + 1;
+  return {t.token, t.user_id, status_of(t.status), position, t.expires_at};
+}
+
+/// Writes in the background what is already in force here; a crash before
+/// it lands is repaired at recovery, which expires tokens past their time.
+template <class... Ts>
+void write_behind(self_pointer self, const char* what, Ts&&... xs) {
+  self->request(self->state.store, store_timeout, std::forward<Ts>(xs)...)
+    .then([](bool) {},
+          [what](const caf::error& err) {
+            log::error("queue change not written", {{"change", what},
+                                                    {"error", caf::to_string(err)}});
+          });
+}
+
+/// ACTIVE until `expires_at` (wall clock), which is `remaining` from now.
+void activate(self_pointer self, queue_token& t, int64_t expires_at,
+              std::chrono::milliseconds remaining) {
+  t.status = token_status::active;
+  t.expires_at = expires_at;
+  t.deadline = self->clock().now() + remaining;
+  ++self->state.active;
+  // Tagged with the token; the handler ignores it unless the token is
+  // still ACTIVE and due.
+  self->delayed_send(self, remaining, atom::expire_v, t.token);
+}
+
+void end(self_pointer self, queue_token& t) {
+  t.status = token_status::expired;
+  --self->state.active;
+  self->state.live_by_user.erase(t.user_id);
+}
+
+void add_waiting(self_pointer self, const std::string& token, int64_t user) {
+  auto& st = self->state;
+  st.tokens[token] = queue_token{token, user, token_status::waiting, st.next_line_number++, 0, {}};
+  st.line.push_back(token);
+  st.live_by_user[user] = token;
+}
+
+caf::result<token_view> issue(self_pointer self, int64_t user) {
+  auto& st = self->state;
+  if (st.live_by_user.count(user) > 0 || st.issuing.count(user) > 0)
+    return make_error(ec::token_already_issued,
+                      "user " + std::to_string(user) + " holds a WAITING or ACTIVE token");
+  st.issuing.insert(user);
+  auto token = random_uuid_v4();
+  auto promise = self->make_response_promise<token_view>();
+  self->request(st.store, store_timeout, atom::create_v, token, user)
+    .then(
+      [=](bool) mutable {
+        self->state.issuing.erase(user);
+        add_waiting(self, token, user);
+        promise.deliver(view_of(self->state, self->state.tokens.at(token)));
+      },
+      [=](caf::error& err) mutable {
+        self->state.issuing.erase(user);
+        promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+/// Admits up to min(batch, max_active - active) tokens from the head of the
+/// line, then schedules the next tick.
+void tick(self_pointer self) {
+  auto& st = self->state;
+  auto room = std::max<int64_t>(st.settings.max_active - st.active, 0);
+  auto admit = std::min<int64_t>({st.settings.batch_size, room, static_cast<int64_t>(st.line.size())});
+  std::vector<admission> admitted;
+  auto expires_at = now_ms() + st.settings.token_ttl.count();
+  for (int64_t i = 0; i < admit; ++i) {
+    auto& t = st.tokens.at(st.line.front());
+    st.line.pop_front();
+    activate(self, t, expires_at, st.settings.token_ttl);
+    admitted.push_back({t.token, expires_at});
+  }
+  if (!admitted.empty()) {
+    log::info("queue admitted", {{"admitted", admitted.size()},
+                                 {"active", st.active},
+                                 {"waiting", st.line.size()}});
+    write_behind(self, "admit", atom::admit_v, std::move(admitted));
+  }
+  self->delayed_send(self, st.settings.interval, atom::tick_v);
+}
+
+caf::result<int64_t> check(self_pointer self, const std::string& token) {
+  auto i = self->state.tokens.find(token);
+  if (i == self->state.tokens.end())
+    return make_error(ec::token_invalid, "unknown queue token");
+  auto& t = i->second;
+  if (t.status == token_status::waiting)
+    return make_error(ec::not_admitted, "the token is still waiting in line");
+  if (t.status == token_status::active && self->clock().now() >= t.deadline) {
+    end(self, t);
+    write_behind(self, "expire", atom::expire_v, t.token);
+  }
+  if (t.status == token_status::expired)
+    return make_error(ec::token_invalid, "the queue token has expired");
+  return t.user_id;
+}
+
+caf::result<int32_t> recover(self_pointer self) {
+  auto promise = self->make_response_promise<int32_t>();
+  self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v)
+    .then(
+      [=](const std::vector<token_row>& rows) mutable {
+        auto now = now_ms();
+        for (const auto& row : rows) {
+          if (row.status == "WAITING") {
+            add_waiting(self, row.token, row.user_id);
+            continue;
+          }
+          auto& t = self->state.tokens[row.token];
+          t = queue_token{row.token, row.user_id, token_status::waiting, 0, 0, {}};
+          self->state.live_by_user[row.user_id] = row.token;
+          auto remaining = std::max<int64_t>(row.expires_at - now, 0);
+          activate(self, t, row.expires_at, std::chrono::milliseconds{remaining});
+          if (remaining == 0) {
+            end(self, t);
+            write_behind(self, "expire", atom::expire_v, t.token);
+          }
+        }
+        self->delayed_send(self, self->state.settings.interval, atom::tick_v);
+        promise.deliver(static_cast<int32_t>(self->state.live_by_user.size()));
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+} // namespace
+
+queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self,
+                                 queue_settings settings, store_actor store) {
+  self->state.settings = settings;
+  self->state.store = std::move(store);
+  return {
+    [=](atom::create, int64_t user) { return issue(self, user); },
+    [=](atom::get, const std::string& token) -> caf::result<token_view> {
+      auto i = self->state.tokens.find(token);
+      if (i == self->state.tokens.end())
+        return make_error(ec::token_not_found, "no queue token " + token);
+      return view_of(self->state, i->second);
+    },
+    [=](atom::check, const std::string& token) { return check(self, token); },
+    [=](atom::ended, const std::string& token) {
+      auto i = self->state.tokens.find(token);
+      if (i != self->state.tokens.end() && i->second.status == token_status::active) {
+        end(self, i->second);
+        i->second.expires_at = now_ms();
+      }
+    },
+    [=](atom::tick) { tick(self); },
+    [=](atom::expire, const std::string& token) {
+      auto i = self->state.tokens.find(token);
+      if (i == self->state.tokens.end() || i->second.status != token_status::active
+          || self->clock().now() < i->second.deadline)
+        return;
+      end(self, i->second);
+      write_behind(self, "expire", atom::expire_v, token);
+    },
+    [=](atom::recover) { return recover(self); },
+  };
+}
+
+} // namespace concert

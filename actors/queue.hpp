@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <caf/actor_clock.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
+
+namespace concert {
+
+struct queue_settings {
+  int64_t batch_size = 100;
+  std::chrono::milliseconds interval{1000};
+  int64_t max_active = 1000;
+  std::chrono::milliseconds token_ttl{600000};
+};
+
+enum class token_status { waiting, active, expired };
+
+struct queue_token {
+  std::string token;
+  int64_t user_id = 0;
+  token_status status = token_status::waiting;
+  /// Dense place in the line, counted from 1 at start; positions are
+  /// differences of these.
+  int64_t line_number = 0;
+  /// Wall-clock expiry once ACTIVE, in ms since the epoch.
+  int64_t expires_at = 0;
+  /// The same moment on the actor clock.
+  caf::actor_clock::time_point deadline;
+};
+
+struct queue_state {
+  static inline const char* name = "queue";
+  queue_settings settings;
+  store_actor store;
+  std::unordered_map<std::string, queue_token> tokens;
+  /// WAITING tokens, first in line first.
+  std::deque<std::string> line;
+  /// The WAITING or ACTIVE token of each user.
+  std::unordered_map<int64_t, std::string> live_by_user;
+  /// Users whose new token is being written: they hold one already.
+  std::unordered_set<int64_t> issuing;
+  int64_t next_line_number = 1;
+  int64_t active = 0;
+};
+
+queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self,
+                                 queue_settings settings, store_actor store);
+
+} // namespace concert

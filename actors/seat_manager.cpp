@@ -1,0 +1,275 @@
+#include "actors/seat_manager.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/timeouts.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+namespace concert {
+
+namespace {
+
+using self_pointer = seat_manager_actor::stateful_pointer<seat_manager_state>;
+
+const char* status_of(hold_state s) {
+  switch (s) {
+    case hold_state::held:
+    case hold_state::paying:
+    case hold_state::cancelling:
+      return "HELD";
+    case hold_state::confirmed:
+      return "CONFIRMED";
+    case hold_state::expired:
+      return "EXPIRED";
+    case hold_state::cancelled:
+      return "CANCELLED";
+  }
+  return "HELD";
+}
+
+reservation_view view_of(const seat_manager_state& st, const reservation& r) {
+  return {r.id, r.user_id, st.concert.date, r.seat, r.price, status_of(r.state), r.expires_at};
+}
+
+void report_count(self_pointer self) {
+  self->send(self->state.catalog, atom::count_v, self->state.concert.date, self->state.available);
+}
+
+void free_seat(self_pointer self, const reservation& r) {
+  self->state.occupant[static_cast<size_t>(r.seat - 1)] = 0;
+  ++self->state.available;
+  report_count(self);
+}
+
+/// Arms the expiry timer. A delayed message cannot be cancelled, so it is
+/// tagged with the reservation id; reservation ids are never reused, and the
+/// handler ignores it unless that reservation is still plainly HELD.
+void arm_timer(self_pointer self, const reservation& r) {
+  auto remaining = std::max(r.deadline - self->clock().now(), caf::actor_clock::duration_type::zero());
+  self->delayed_send(self, remaining, atom::expire_v, r.id);
+}
+
+/// The hold lapses: EXPIRED, seat AVAILABLE, written in the background. A
+/// crash before that write lands is harmless: recovery expires holds whose
+/// time has passed.
+void lapse(self_pointer self, reservation& r) {
+  r.state = hold_state::expired;
+  free_seat(self, r);
+  self->request(self->state.store, store_timeout, atom::release_v, hold_release{r.id, "EXPIRED"})
+    .then([](bool) {},
+          [id = r.id](const caf::error& err) {
+            log::error("hold expiry not written", {{"reservation", id},
+                                                   {"error", caf::to_string(err)}});
+          });
+}
+
+bool overdue(self_pointer self, const reservation& r) {
+  return self->clock().now() >= r.deadline;
+}
+
+/// The reservation if it belongs to `user`, else nullptr.
+reservation* own(self_pointer self, int64_t id, int64_t user) {
+  auto i = self->state.reservations.find(id);
+  if (i == self->state.reservations.end() || i->second.user_id != user)
+    return nullptr;
+  return &i->second;
+}
+
+/// Why `r` cannot be paid or cancelled now, or none. Lapses it first if its
+/// timer has not fired yet but its time is up.
+caf::error not_payable(self_pointer self, reservation& r) {
+  if (r.state == hold_state::held && overdue(self, r))
+    lapse(self, r);
+  if (r.state == hold_state::expired)
+    return make_error(ec::hold_expired, "reservation " + std::to_string(r.id) + " has lapsed");
+  if (r.state == hold_state::paying || r.state == hold_state::cancelling)
+    return make_error(ec::reservation_not_held,
+                      "reservation " + std::to_string(r.id) + " is being paid or cancelled");
+  if (r.state != hold_state::held)
+    return make_error(ec::reservation_not_held,
+                      "reservation " + std::to_string(r.id) + " is " + status_of(r.state));
+  return {};
+}
+
+/// Back to HELD after a failed payment or cancel; lapses at once if overdue.
+void resume_hold(self_pointer self, reservation& r) {
+  r.state = hold_state::held;
+  if (overdue(self, r))
+    lapse(self, r);
+}
+
+caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat) {
+  auto& st = self->state;
+  if (seat < 1 || seat > st.concert.total_seats)
+    return make_error(ec::seat_not_found,
+                      "seat " + std::to_string(seat) + " does not exist on " + st.concert.date);
+  auto& occupant = st.occupant[static_cast<size_t>(seat - 1)];
+  if (occupant != 0)
+    return make_error(ec::seat_unavailable,
+                      "seat " + std::to_string(seat) + " on " + st.concert.date + " is taken");
+  occupant = being_written;
+  --st.available;
+  report_count(self);
+  auto expires_at = now_ms() + st.hold_duration.count();
+  auto deadline = self->clock().now() + st.hold_duration;
+  auto promise = self->make_response_promise<reservation_view>();
+  new_hold h{user, st.concert.date, seat, st.concert.price, expires_at};
+  self->request(st.store, store_timeout, atom::create_v, h)
+    .then(
+      [=](int64_t id) mutable {
+        auto& r = self->state.reservations[id];
+        r = reservation{id, user, seat, h.price, hold_state::held, expires_at, deadline};
+        self->state.occupant[static_cast<size_t>(seat - 1)] = id;
+        arm_timer(self, r);
+        promise.deliver(view_of(self->state, r));
+      },
+      [=](caf::error& err) mutable {
+        self->state.occupant[static_cast<size_t>(seat - 1)] = 0;
+        ++self->state.available;
+        report_count(self);
+        promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user) {
+  auto* r = own(self, id, user);
+  if (r == nullptr)
+    return make_error(ec::reservation_not_found);
+  if (auto err = not_payable(self, *r))
+    return err.code() == static_cast<uint8_t>(ec::hold_expired)
+             ? make_error(ec::reservation_not_held, "reservation " + std::to_string(id)
+                                                      + " has lapsed")
+             : err;
+  r->state = hold_state::cancelling;
+  auto promise = self->make_response_promise<reservation_view>();
+  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "CANCELLED"})
+    .then(
+      [=](bool) mutable {
+        auto& r = self->state.reservations[id];
+        r.state = hold_state::cancelled;
+        free_seat(self, r);
+        promise.deliver(view_of(self->state, r));
+      },
+      [=](caf::error& err) mutable {
+        resume_hold(self, self->state.reservations[id]);
+        promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+caf::result<std::vector<paid_item>> begin_pay(self_pointer self, int64_t user,
+                                              const std::vector<int64_t>& ids) {
+  std::vector<reservation*> holds;
+  for (auto id : ids) {
+    auto* r = own(self, id, user);
+    if (r == nullptr)
+      return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
+    if (auto err = not_payable(self, *r))
+      return err;
+    holds.push_back(r);
+  }
+  std::vector<paid_item> items;
+  for (auto* r : holds) {
+    r->state = hold_state::paying;
+    items.push_back({r->id, self->state.concert.date, r->seat, r->price});
+  }
+  return items;
+}
+
+void recover_reservation(self_pointer self, const reservation_view& row) {
+  auto& st = self->state;
+  reservation r{row.reservation_id, row.user_id, row.seat, row.price, hold_state::held,
+                row.expires_at, self->clock().now()};
+  if (row.status == "CONFIRMED")
+    r.state = hold_state::confirmed;
+  else if (row.status == "EXPIRED")
+    r.state = hold_state::expired;
+  else if (row.status == "CANCELLED")
+    r.state = hold_state::cancelled;
+  else
+    r.deadline += std::chrono::milliseconds{std::max<int64_t>(row.expires_at - now_ms(), 0)};
+  auto& stored = st.reservations[r.id] = r;
+  if (r.state == hold_state::held || r.state == hold_state::confirmed) {
+    st.occupant[static_cast<size_t>(r.seat - 1)] = r.id;
+    --st.available;
+  }
+  if (stored.state == hold_state::held) {
+    if (overdue(self, stored))
+      lapse(self, stored);
+    else
+      arm_timer(self, stored);
+  }
+}
+
+} // namespace
+
+seat_manager_actor::behavior_type
+seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, concert_info concert,
+             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog) {
+  auto& st = self->state;
+  st.occupant.assign(static_cast<size_t>(concert.total_seats), 0);
+  st.available = concert.total_seats;
+  st.concert = std::move(concert);
+  st.hold_duration = hold_duration;
+  st.store = std::move(store);
+  st.catalog = std::move(catalog);
+  return {
+    [=](atom::hold, int64_t user, int32_t seat) { return hold(self, user, seat); },
+    [=](atom::get, int64_t id, int64_t user) -> caf::result<reservation_view> {
+      auto* r = own(self, id, user);
+      if (r == nullptr)
+        return make_error(ec::reservation_not_found);
+      return view_of(self->state, *r);
+    },
+    [=](atom::cancel, int64_t id, int64_t user) { return cancel(self, id, user); },
+    [=](atom::get, atom::seats) {
+      auto& st = self->state;
+      seat_list list{st.concert.date, st.concert.title, {}};
+      list.seats.reserve(st.occupant.size());
+      for (size_t i = 0; i < st.occupant.size(); ++i) {
+        auto occupant = st.occupant[i];
+        const char* status = "AVAILABLE";
+        if (occupant == being_written)
+          status = "HELD";
+        else if (occupant != 0)
+          status = st.reservations[occupant].state == hold_state::confirmed ? "SOLD" : "HELD";
+        list.seats.push_back({static_cast<int32_t>(i + 1), status, st.concert.price});
+      }
+      return list;
+    },
+    [=](atom::begin_pay, int64_t user, const std::vector<int64_t>& ids) {
+      return begin_pay(self, user, ids);
+    },
+    [=](atom::commit_pay, const std::vector<int64_t>& ids) {
+      for (auto id : ids)
+        self->state.reservations[id].state = hold_state::confirmed;
+    },
+    [=](atom::abort_pay, const std::vector<int64_t>& ids) {
+      for (auto id : ids)
+        resume_hold(self, self->state.reservations[id]);
+    },
+    [=](atom::expire, int64_t id) {
+      auto i = self->state.reservations.find(id);
+      if (i != self->state.reservations.end() && i->second.state == hold_state::held
+          && overdue(self, i->second))
+        lapse(self, i->second);
+    },
+    [=](atom::recover) -> caf::result<int32_t> {
+      auto promise = self->make_response_promise<int32_t>();
+      self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v,
+                    self->state.concert.date)
+        .then(
+          [=](const std::vector<reservation_view>& rows) mutable {
+            for (const auto& row : rows)
+              recover_reservation(self, row);
+            report_count(self);
+            promise.deliver(static_cast<int32_t>(rows.size()));
+          },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
+    },
+  };
+}
+
+} // namespace concert

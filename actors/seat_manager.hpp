@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/actor_clock.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
+
+namespace concert {
+
+/// Where a reservation stands. `paying` and `cancelling` are HELD to the
+/// outside; inside they mean a write is under way and the hold can neither
+/// lapse nor be taken by another request meanwhile.
+enum class hold_state { held, paying, cancelling, confirmed, expired, cancelled };
+
+struct reservation {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  int32_t seat = 0;
+  int64_t price = 0;
+  hold_state state = hold_state::held;
+  /// Wall-clock expiry shown to clients, in ms since the epoch.
+  int64_t expires_at = 0;
+  /// The same moment on the actor clock, which tests can advance.
+  caf::actor_clock::time_point deadline;
+};
+
+struct seat_manager_state {
+  static inline const char* name = "seat_manager";
+  concert_info concert;
+  std::chrono::milliseconds hold_duration{0};
+  store_actor store;
+  catalog_actor catalog;
+  /// The reservation occupying each seat (index seat - 1): 0 when free,
+  /// `being_written` while its hold is being inserted.
+  std::vector<int64_t> occupant;
+  std::unordered_map<int64_t, reservation> reservations;
+  int32_t available = 0;
+};
+
+/// Marks a seat whose hold is being written: taken for everyone else.
+constexpr int64_t being_written = -1;
+
+seat_manager_actor::behavior_type
+seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, concert_info concert,
+             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog);
+
+} // namespace concert

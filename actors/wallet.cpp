@@ -1,0 +1,253 @@
+#include "actors/wallet.hpp"
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "actors/errors.hpp"
+#include "actors/timeouts.hpp"
+#include "support/time.hpp"
+
+namespace concert {
+
+namespace {
+
+using self_pointer = wallet_actor::stateful_pointer<wallet_state>;
+
+caf::actor_clock::time_point deadline_of(self_pointer self, int64_t expires_at) {
+  return self->clock().now() + std::chrono::milliseconds{std::max<int64_t>(expires_at - now_ms(), 0)};
+}
+
+void forget_lapsed_holds(self_pointer self) {
+  auto now = self->clock().now();
+  auto& holds = self->state.holds;
+  for (auto i = holds.begin(); i != holds.end();)
+    i = i->second <= now ? holds.erase(i) : std::next(i);
+}
+
+/// Runs `then` with the seat manager of `date`, or answers `promise` with
+/// the catalog's error.
+template <class T, class F>
+void with_seats(self_pointer self, const std::string& date, caf::typed_response_promise<T> promise,
+                F then) {
+  self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
+    .then([=](const seat_manager_actor& seats) mutable { then(seats); },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+}
+
+caf::result<user_record> charge(self_pointer self, int64_t amount) {
+  auto& st = self->state;
+  if (amount > max_balance - st.balance - st.charging)
+    return make_error(ec::invalid_amount, "the balance would pass 10^15");
+  st.charging += amount;
+  auto promise = self->make_response_promise<user_record>();
+  self->request(st.store, store_timeout, atom::charge_v, st.user_id, amount)
+    .then(
+      [=](int64_t balance) mutable {
+        self->state.charging -= amount;
+        self->state.balance += amount;
+        promise.deliver(user_record{self->state.user_id, balance});
+      },
+      [=](caf::error& err) mutable {
+        self->state.charging -= amount;
+        promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+caf::result<reservation_view> hold(self_pointer self, const std::string& date, int32_t seat) {
+  auto& st = self->state;
+  forget_lapsed_holds(self);
+  if (static_cast<int32_t>(st.holds.size()) + st.holds_in_flight >= st.max_holds)
+    return make_error(ec::hold_limit,
+                      "the user holds " + std::to_string(st.max_holds) + " seats already");
+  ++st.holds_in_flight;
+  auto promise = self->make_response_promise<reservation_view>();
+  auto done = [=](caf::expected<reservation_view> outcome) mutable {
+    --self->state.holds_in_flight;
+    if (!outcome) {
+      promise.deliver(std::move(outcome.error()));
+      return;
+    }
+    self->state.holds[outcome->reservation_id] = deadline_of(self, outcome->expires_at);
+    self->state.reservation_dates[outcome->reservation_id] = date;
+    promise.deliver(std::move(*outcome));
+  };
+  self->request(st.catalog, store_timeout, atom::lookup_v, date)
+    .then(
+      [=](const seat_manager_actor& seats) mutable {
+        self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat)
+          .then([=](reservation_view& r) mutable { done(std::move(r)); },
+                [=](caf::error& err) mutable { done(std::move(err)); });
+      },
+      [=](caf::error& err) mutable { done(std::move(err)); });
+  return promise;
+}
+
+/// Runs `then` with the date of one of this user's reservations, or answers
+/// RESERVATION_NOT_FOUND.
+template <class F>
+caf::result<reservation_view> on_reservation(self_pointer self, int64_t id, F then) {
+  auto i = self->state.reservation_dates.find(id);
+  if (i == self->state.reservation_dates.end())
+    return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
+  auto promise = self->make_response_promise<reservation_view>();
+  with_seats(self, i->second, promise, [=](const seat_manager_actor& seats) mutable {
+    then(seats, promise);
+  });
+  return promise;
+}
+
+/// A payment in progress: the holds begun so far, per seat manager.
+struct payment_run {
+  std::string token;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> by_date;
+  std::vector<std::pair<seat_manager_actor, std::vector<int64_t>>> begun;
+  std::vector<paid_item> items;
+  caf::typed_response_promise<payment_view> promise;
+};
+
+void abort_payment(payment_run& run) {
+  for (auto& [seats, ids] : run.begun)
+    caf::anon_send(seats, atom::abort_pay_v, ids);
+}
+
+/// Debits and writes the payment once every seat manager has marked its holds.
+void settle(self_pointer self, std::shared_ptr<payment_run> run) {
+  auto& st = self->state;
+  int64_t amount = 0;
+  for (const auto& item : run->items)
+    amount += item.price;
+  if (amount > st.balance - st.reserved) {
+    abort_payment(*run);
+    run->promise.deliver(make_error(ec::insufficient_balance,
+                                    "the payment needs " + std::to_string(amount) + ", the balance is "
+                                      + std::to_string(st.balance - st.reserved)));
+    return;
+  }
+  st.reserved += amount;
+  payment_order order{st.user_id, run->token, amount, now_ms(), run->items};
+  self->request(st.store, store_timeout, atom::pay_v, order)
+    .then(
+      [=](payment_view& payment) mutable {
+        auto& st = self->state;
+        st.reserved -= amount;
+        st.balance -= amount;
+        for (auto& [seats, ids] : run->begun) {
+          self->send(seats, atom::commit_pay_v, ids);
+          for (auto id : ids)
+            st.holds.erase(id);
+        }
+        self->send(st.queue, atom::ended_v, run->token);
+        run->promise.deliver(std::move(payment));
+      },
+      [=](caf::error& err) mutable {
+        self->state.reserved -= amount;
+        abort_payment(*run);
+        run->promise.deliver(std::move(err));
+      });
+}
+
+/// Asks the seat manager of the next date to mark its holds, then the next,
+/// then settles; the first refusal rolls back the ones before.
+void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
+  auto index = run->begun.size();
+  if (index == run->by_date.size()) {
+    settle(self, run);
+    return;
+  }
+  const auto& [date, ids] = run->by_date[index];
+  self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
+    .then(
+      [=](const seat_manager_actor& seats) mutable {
+        const auto& ids = run->by_date[index].second;
+        self->request(seats, store_timeout, atom::begin_pay_v, self->state.user_id, ids)
+          .then(
+            [=](std::vector<paid_item>& items) mutable {
+              run->begun.emplace_back(seats, run->by_date[index].second);
+              run->items.insert(run->items.end(), items.begin(), items.end());
+              begin_next(self, run);
+            },
+            [=](caf::error& err) mutable {
+              abort_payment(*run);
+              run->promise.deliver(std::move(err));
+            });
+      },
+      [=](caf::error& err) mutable {
+        abort_payment(*run);
+        run->promise.deliver(std::move(err));
+      });
+}
+
+caf::result<payment_view> pay(self_pointer self, const std::string& token,
+                              const std::vector<int64_t>& ids) {
+  if (ids.empty())
+    return make_error(ec::invalid_request, "no reservation to pay");
+  std::map<std::string, std::vector<int64_t>> by_date;
+  std::set<int64_t> seen;
+  for (auto id : ids) {
+    if (!seen.insert(id).second)
+      return make_error(ec::invalid_request, "reservation " + std::to_string(id) + " is listed twice");
+    auto i = self->state.reservation_dates.find(id);
+    if (i == self->state.reservation_dates.end())
+      return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
+    by_date[i->second].push_back(id);
+  }
+  auto run = std::make_shared<payment_run>();
+  run->token = token;
+  run->by_date.assign(by_date.begin(), by_date.end());
+  run->promise = self->make_response_promise<payment_view>();
+  begin_next(self, run);
+  return run->promise;
+}
+
+} // namespace
+
+wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> self,
+                                   int64_t user_id, wallet_row loaded, int32_t max_holds,
+                                   store_actor store, catalog_actor catalog, queue_actor queue) {
+  auto& st = self->state;
+  st.user_id = user_id;
+  st.balance = loaded.balance;
+  st.max_holds = max_holds;
+  st.store = std::move(store);
+  st.catalog = std::move(catalog);
+  st.queue = std::move(queue);
+  for (const auto& r : loaded.reservations) {
+    st.reservation_dates[r.reservation_id] = r.date;
+    if (r.status == "HELD")
+      st.holds[r.reservation_id] = deadline_of(self, r.expires_at);
+  }
+  return {
+    [=](atom::charge, int64_t amount) { return charge(self, amount); },
+    [=](atom::get, atom::balance) {
+      return user_record{self->state.user_id, self->state.balance};
+    },
+    [=](atom::get, atom::payments) -> caf::result<std::vector<payment_view>> {
+      return self->delegate(self->state.store, atom::load_v, atom::payments_v,
+                            self->state.user_id);
+    },
+    [=](atom::hold, const std::string& date, int32_t seat) { return hold(self, date, seat); },
+    [=](atom::get, int64_t id) {
+      return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
+        promise.delegate(seats, atom::get_v, id, self->state.user_id);
+      });
+    },
+    [=](atom::cancel, int64_t id) {
+      return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
+        self->request(seats, store_timeout, atom::cancel_v, id, self->state.user_id)
+          .then(
+            [=](reservation_view& r) mutable {
+              self->state.holds.erase(id);
+              promise.deliver(std::move(r));
+            },
+            [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      });
+    },
+    [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids) {
+      return pay(self, token, ids);
+    },
+  };
+}
+
+} // namespace concert

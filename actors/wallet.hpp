@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include <caf/actor_clock.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
+
+namespace concert {
+
+/// The most a balance may hold (API.md).
+constexpr int64_t max_balance = 1'000'000'000'000'000;
+
+struct wallet_state {
+  static inline const char* name = "wallet";
+  int64_t user_id = 0;
+  int64_t balance = 0;
+  /// Set aside for payments being written; not spendable meanwhile.
+  int64_t reserved = 0;
+  /// Charges being written; counted against the balance limit meanwhile.
+  int64_t charging = 0;
+  /// The date of every reservation of this user, so another user's id is
+  /// unknown here.
+  std::unordered_map<int64_t, std::string> reservation_dates;
+  /// The user's holds by reservation id, with when they lapse; a lapsed hold
+  /// stops counting at its deadline without anyone telling the wallet.
+  std::unordered_map<int64_t, caf::actor_clock::time_point> holds;
+  /// Holds being made; they count against the cap already.
+  int32_t holds_in_flight = 0;
+  int32_t max_holds = 0;
+  store_actor store;
+  catalog_actor catalog;
+  queue_actor queue;
+};
+
+wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> self,
+                                   int64_t user_id, wallet_row loaded, int32_t max_holds,
+                                   store_actor store, catalog_actor catalog, queue_actor queue);
+
+} // namespace concert

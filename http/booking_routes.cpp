@@ -1,0 +1,114 @@
+#include "http/booking_routes.hpp"
+
+#include "actors/errors.hpp"
+#include "http/ask.hpp"
+#include "http/health.hpp"
+#include "http/json_codec.hpp"
+#include "http/respond.hpp"
+#include "http/wallets.hpp"
+#include "support/time.hpp"
+#include "support/uuid.hpp"
+
+namespace concert::http {
+
+namespace {
+
+using request = httplib::Request;
+using response = httplib::Response;
+
+/// Who is calling: the user of an ACTIVE token.
+struct caller {
+  std::string token;
+  int64_t user_id = 0;
+};
+
+caf::expected<caller> check_token(const services& s, const request& req) {
+  auto token = req.get_header_value("X-Queue-Token");
+  if (!is_uuid(token))
+    return make_error(ec::token_invalid, token.empty() ? "the X-Queue-Token header is missing"
+                                                       : "the queue token is not a UUID");
+  auto user = ask<int64_t>(s.system, s.queue, atom::check_v, token);
+  if (!user)
+    return user.error();
+  return caller{token, *user};
+}
+
+void available_dates(const services& s, const request& req, response& res, const caller&) {
+  reply(req, res, 200, ask<std::vector<date_summary>>(s.system, s.catalog, atom::get_v, atom::dates_v));
+}
+
+void seats(const services& s, const request& req, response& res, const caller&,
+           const std::string& date) {
+  if (!is_calendar_date(date))
+    return send_error(req, res,
+                      make_error(ec::invalid_request, "date: must be a calendar date as YYYY-MM-DD"));
+  auto manager = ask<seat_manager_actor>(s.system, s.catalog, atom::lookup_v, date);
+  if (!manager)
+    return send_error(req, res, manager.error());
+  reply(req, res, 200, ask<seat_list>(s.system, *manager, atom::get_v, atom::seats_v));
+}
+
+void hold(const services& s, const request& req, response& res, const caller& who) {
+  auto wanted = decode_hold(req.body);
+  if (!wanted)
+    return send_error(req, res, wanted.error());
+  auto wallet = wallet_of(s, who.user_id);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 201,
+        ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat));
+}
+
+template <class Atom>
+void on_reservation(const services& s, const request& req, response& res, const caller& who,
+                    const std::string& id_text, Atom what) {
+  auto id = decode_id(id_text, "reservationId");
+  if (!id)
+    return send_error(req, res, id.error());
+  auto wallet = wallet_of(s, who.user_id);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 200, ask<reservation_view>(s.system, *wallet, what, *id));
+}
+
+void pay(const services& s, const request& req, response& res, const caller& who) {
+  auto ids = decode_payment(req.body);
+  if (!ids)
+    return send_error(req, res, ids.error());
+  auto wallet = wallet_of(s, who.user_id);
+  if (!wallet)
+    return send_error(req, res, wallet.error());
+  reply(req, res, 201, ask<payment_view>(s.system, *wallet, atom::pay_v, who.token, *ids));
+}
+
+} // namespace
+
+void add_booking_routes(router& routes, const services& s) {
+  auto add = [&](const char* method, const char* pattern, auto handler) {
+    routes.add(method, pattern,
+               when_ready(s, [&s, handler](const request& req, response& res,
+                                           const router::params& params) {
+                 auto who = check_token(s, req);
+                 if (!who)
+                   return send_error(req, res, who.error());
+                 handler(s, req, res, *who, params);
+               }));
+  };
+  add("GET", "/api/concerts/available_dates",
+      [](auto& s, auto& req, auto& res, auto& who, auto&) { available_dates(s, req, res, who); });
+  add("GET", "/api/concerts/([^/]+)/seats", [](auto& s, auto& req, auto& res, auto& who,
+                                               auto& params) { seats(s, req, res, who, params[0]); });
+  add("POST", "/api/reservations",
+      [](auto& s, auto& req, auto& res, auto& who, auto&) { hold(s, req, res, who); });
+  add("GET", "/api/reservations/([^/]+)", [](auto& s, auto& req, auto& res, auto& who, auto& params) {
+    on_reservation(s, req, res, who, params[0], atom::get_v);
+  });
+  add("DELETE", "/api/reservations/([^/]+)",
+      [](auto& s, auto& req, auto& res, auto& who, auto& params) {
+        on_reservation(s, req, res, who, params[0], atom::cancel_v);
+      });
+  add("POST", "/api/payments",
+      [](auto& s, auto& req, auto& res, auto& who, auto&) { pay(s, req, res, who); });
+}
+
+} // namespace concert::http

@@ -1,0 +1,169 @@
+// The queue on CAF's deterministic scheduler: admission order, batch size,
+// the cap on ACTIVE tokens and token TTL, in simulated time.
+
+#include "actors/queue.hpp"
+
+#include "actors/errors.hpp"
+#include "tests/support/deterministic.hpp"
+
+using namespace concert;
+using namespace concert::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto tick = 1000ms;
+constexpr auto ttl = std::chrono::milliseconds{600'000};
+
+class queue_test : public deterministic {
+protected:
+  void start(int64_t batch, int64_t max_active) {
+    queue = sys.spawn(concert::queue, queue_settings{batch, tick, max_active, ttl}, store);
+    own(queue);
+    ASSERT_TRUE(ask<int32_t>(queue, atom::recover_v));
+  }
+
+  token_view issue(int64_t user) {
+    auto t = ask<token_view>(queue, atom::create_v, user);
+    EXPECT_TRUE(t) << caf::to_string(t.error());
+    return t ? *t : token_view{};
+  }
+
+  token_view get(const token_view& t) {
+    return *ask<token_view>(queue, atom::get_v, t.token);
+  }
+
+  std::vector<std::string> statuses(const std::vector<token_view>& tokens) {
+    std::vector<std::string> result;
+    for (const auto& t : tokens)
+      result.push_back(get(t).status);
+    return result;
+  }
+
+  queue_actor queue;
+};
+
+} // namespace
+
+TEST_F(queue_test, tokens_wait_in_line_with_positions_from_one) {
+  start(2, 100);
+  auto a = issue(1);
+  auto b = issue(2);
+  auto c = issue(3);
+  EXPECT_EQ(a.status, "WAITING");
+  EXPECT_EQ(a.position, 1);
+  EXPECT_EQ(b.position, 2);
+  EXPECT_EQ(c.position, 3);
+  EXPECT_EQ(a.expires_at, 0);
+  EXPECT_EQ(a.token.size(), 36u);
+  EXPECT_EQ(a.token[14], '4') << "UUID version 4";
+}
+
+TEST_F(queue_test, each_tick_admits_a_batch_first_in_first_out) {
+  start(2, 100);
+  std::vector<token_view> tokens;
+  for (int64_t user = 1; user <= 5; ++user)
+    tokens.push_back(issue(user));
+  advance(tick - 1ms);
+  EXPECT_EQ(statuses(tokens), (std::vector<std::string>(5, "WAITING"))) << "not a tick before";
+  advance(1ms);
+  EXPECT_EQ(statuses(tokens),
+            (std::vector<std::string>{"ACTIVE", "ACTIVE", "WAITING", "WAITING", "WAITING"}));
+  EXPECT_EQ(get(tokens[0]).position, 0);
+  EXPECT_NE(get(tokens[0]).expires_at, 0);
+  EXPECT_EQ(get(tokens[2]).position, 1);
+  EXPECT_EQ(get(tokens[4]).position, 3);
+  advance(tick);
+  EXPECT_EQ(statuses(tokens),
+            (std::vector<std::string>{"ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "WAITING"}));
+  EXPECT_EQ(get(tokens[4]).position, 1);
+}
+
+TEST_F(queue_test, admission_stops_at_the_cap_on_active_tokens) {
+  start(10, 3);
+  std::vector<token_view> tokens;
+  for (int64_t user = 1; user <= 5; ++user)
+    tokens.push_back(issue(user));
+  advance(tick);
+  EXPECT_EQ(statuses(tokens),
+            (std::vector<std::string>{"ACTIVE", "ACTIVE", "ACTIVE", "WAITING", "WAITING"}));
+  advance(tick);
+  EXPECT_EQ(get(tokens[3]).status, "WAITING") << "no room yet";
+  self->send(queue, atom::ended_v, tokens[0].token);
+  advance(tick);
+  EXPECT_EQ(statuses(tokens),
+            (std::vector<std::string>{"EXPIRED", "ACTIVE", "ACTIVE", "ACTIVE", "WAITING"}));
+}
+
+TEST_F(queue_test, an_active_token_expires_exactly_at_its_ttl) {
+  start(10, 100);
+  auto t = issue(1);
+  advance(tick);
+  EXPECT_EQ(*ask<int64_t>(queue, atom::check_v, t.token), 1);
+  advance(ttl - 1ms);
+  EXPECT_TRUE(ask<int64_t>(queue, atom::check_v, t.token)) << "not a tick before";
+  advance(1ms);
+  auto checked = ask<int64_t>(queue, atom::check_v, t.token);
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error(), make_error(ec::token_invalid));
+  EXPECT_EQ(get(t).status, "EXPIRED");
+  EXPECT_EQ(script->tokens_expired, (std::vector<std::string>{t.token}));
+}
+
+TEST_F(queue_test, a_waiting_token_is_not_admitted_and_an_unknown_one_invalid) {
+  start(1, 100);
+  auto t = issue(1);
+  auto waiting = ask<int64_t>(queue, atom::check_v, t.token);
+  ASSERT_FALSE(waiting);
+  EXPECT_EQ(waiting.error(), make_error(ec::not_admitted));
+  auto unknown = ask<int64_t>(queue, atom::check_v, std::string{"00000000-0000-4000-8000-000000000000"});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error(), make_error(ec::token_invalid));
+}
+
+TEST_F(queue_test, a_user_holds_one_live_token_and_may_take_another_once_it_ended) {
+  start(1, 100);
+  auto first = issue(7);
+  auto again = ask<token_view>(queue, atom::create_v, int64_t{7});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), make_error(ec::token_already_issued));
+  advance(tick);
+  EXPECT_FALSE(ask<token_view>(queue, atom::create_v, int64_t{7})) << "ACTIVE counts too";
+  self->send(queue, atom::ended_v, first.token);
+  run();
+  EXPECT_TRUE(ask<token_view>(queue, atom::create_v, int64_t{7}));
+}
+
+TEST_F(queue_test, a_second_request_while_the_first_is_written_is_refused) {
+  start(1, 100);
+  script->commit_at_once = false;
+  self->request(queue, 3600s, atom::create_v, int64_t{7});
+  run();
+  auto second = ask<token_view>(queue, atom::create_v, int64_t{7});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error(), make_error(ec::token_already_issued));
+  EXPECT_EQ(script->tokens_written.size(), 1u);
+}
+
+TEST_F(queue_test, recovery_keeps_the_line_order_and_expires_overdue_tokens) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  script->tokens = {
+    {"11111111-1111-4111-8111-111111111111", 1, "ACTIVE", now + 30'000},
+    {"22222222-2222-4222-8222-222222222222", 2, "ACTIVE", now - 1},
+    {"33333333-3333-4333-8333-333333333333", 3, "WAITING", 0},
+    {"44444444-4444-4444-8444-444444444444", 4, "WAITING", 0},
+  };
+  start(1, 100);
+  auto view = [&](const char* token) { return *ask<token_view>(queue, atom::get_v, std::string{token}); };
+  EXPECT_EQ(view("11111111-1111-4111-8111-111111111111").status, "ACTIVE");
+  EXPECT_EQ(view("22222222-2222-4222-8222-222222222222").status, "EXPIRED");
+  EXPECT_EQ(view("33333333-3333-4333-8333-333333333333").position, 1);
+  EXPECT_EQ(view("44444444-4444-4444-8444-444444444444").position, 2);
+  advance(tick);
+  EXPECT_EQ(view("33333333-3333-4333-8333-333333333333").status, "ACTIVE");
+  EXPECT_EQ(view("44444444-4444-4444-8444-444444444444").position, 1);
+  advance(30'000ms);
+  EXPECT_EQ(view("11111111-1111-4111-8111-111111111111").status, "EXPIRED");
+}

@@ -1,0 +1,227 @@
+// A seat manager on CAF's deterministic scheduler: holds, their lapse in
+// simulated time, and payments racing the lapse.
+
+#include "actors/seat_manager.hpp"
+
+#include "actors/errors.hpp"
+#include "tests/support/deterministic.hpp"
+
+using namespace concert;
+using namespace concert::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto hold_time = std::chrono::milliseconds{300'000};
+constexpr int64_t kim = 1;
+constexpr int64_t lee = 2;
+
+class seat_manager_test : public deterministic {
+protected:
+  seat_manager_test()
+    : seats(sys.spawn(seat_manager, concert_info{"2026-12-24", "Xmas", 10, 10000}, hold_time,
+                      store, catalog_actor{})) {
+    own(seats);
+  }
+
+  caf::expected<reservation_view> hold(int64_t user, int32_t seat) {
+    return ask<reservation_view>(seats, atom::hold_v, user, seat);
+  }
+
+  std::string seat_status(int32_t seat) {
+    auto list = ask<seat_list>(seats, atom::get_v, atom::seats_v);
+    return list->seats.at(static_cast<size_t>(seat - 1)).status;
+  }
+
+  std::string status_of(int64_t id, int64_t user = kim) {
+    auto r = ask<reservation_view>(seats, atom::get_v, id, user);
+    return r ? r->status : caf::to_string(r.error());
+  }
+
+  caf::expected<std::vector<paid_item>> begin_pay(std::vector<int64_t> ids, int64_t user = kim) {
+    return ask<std::vector<paid_item>>(seats, atom::begin_pay_v, user, ids);
+  }
+
+  seat_manager_actor seats;
+};
+
+} // namespace
+
+TEST_F(seat_manager_test, a_hold_makes_the_seat_held_and_is_written) {
+  auto r = hold(kim, 3);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, "HELD");
+  EXPECT_EQ(r->seat, 3);
+  EXPECT_EQ(r->price, 10000);
+  EXPECT_EQ(seat_status(3), "HELD");
+  ASSERT_EQ(script->holds_written.size(), 1u);
+  EXPECT_EQ(script->holds_written[0].expires_at, r->expires_at);
+}
+
+TEST_F(seat_manager_test, a_held_seat_is_unavailable_to_everyone) {
+  ASSERT_TRUE(hold(kim, 3));
+  auto second = hold(lee, 3);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error(), make_error(ec::seat_unavailable));
+}
+
+TEST_F(seat_manager_test, a_seat_whose_hold_is_being_written_is_taken) {
+  script->commit_at_once = false;
+  auto first = self->request(seats, 3600s, atom::hold_v, kim, int32_t{3});
+  run();
+  EXPECT_EQ(seat_status(3), "HELD");
+  auto second = hold(lee, 3);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error(), make_error(ec::seat_unavailable));
+  commit();
+  first.receive([](reservation_view& r) { EXPECT_EQ(r.user_id, kim); },
+                [](caf::error& e) { FAIL() << caf::to_string(e); });
+}
+
+TEST_F(seat_manager_test, a_failed_write_frees_the_seat) {
+  script->commit_failure = make_error(ec::database_unavailable);
+  EXPECT_FALSE(hold(kim, 3));
+  script->commit_failure = caf::error{};
+  EXPECT_EQ(seat_status(3), "AVAILABLE");
+  EXPECT_TRUE(hold(lee, 3));
+}
+
+TEST_F(seat_manager_test, seats_outside_the_concert_do_not_exist) {
+  for (int32_t seat : {0, 11, -1}) {
+    auto r = hold(kim, seat);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error(ec::seat_not_found));
+  }
+}
+
+TEST_F(seat_manager_test, hold_lapses_exactly_at_the_hold_time_and_not_a_tick_before) {
+  auto r = hold(kim, 3);
+  advance(hold_time - 1ms);
+  EXPECT_EQ(status_of(r->reservation_id), "HELD");
+  EXPECT_EQ(seat_status(3), "HELD");
+  EXPECT_TRUE(script->releases_written.empty());
+  advance(1ms);
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED");
+  EXPECT_EQ(seat_status(3), "AVAILABLE");
+  ASSERT_EQ(script->releases_written.size(), 1u);
+  EXPECT_EQ(script->releases_written[0].status, "EXPIRED");
+}
+
+TEST_F(seat_manager_test, a_stale_expiry_after_cancel_changes_nothing) {
+  auto first = hold(kim, 3);
+  advance(hold_time / 2);
+  auto cancelled = ask<reservation_view>(seats, atom::cancel_v, first->reservation_id, kim);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, "CANCELLED");
+  auto second = hold(lee, 3);
+  ASSERT_TRUE(second);
+  advance(hold_time / 2);
+  EXPECT_EQ(status_of(second->reservation_id, lee), "HELD") << "the first hold's timer is stale";
+  EXPECT_EQ(status_of(first->reservation_id), "CANCELLED");
+  EXPECT_EQ(seat_status(3), "HELD");
+}
+
+TEST_F(seat_manager_test, a_stale_expiry_after_payment_changes_nothing) {
+  auto r = hold(kim, 3);
+  ASSERT_TRUE(begin_pay({r->reservation_id}));
+  self->send(seats, atom::commit_pay_v, std::vector<int64_t>{r->reservation_id});
+  advance(hold_time);
+  EXPECT_EQ(status_of(r->reservation_id), "CONFIRMED");
+  EXPECT_EQ(seat_status(3), "SOLD");
+}
+
+TEST_F(seat_manager_test, a_hold_being_paid_does_not_lapse_and_commits) {
+  auto r = hold(kim, 3);
+  advance(hold_time - 1ms);
+  auto items = begin_pay({r->reservation_id});
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->at(0).price, 10000);
+  advance(1ms);
+  EXPECT_EQ(status_of(r->reservation_id), "HELD") << "the timer fired while paying";
+  self->send(seats, atom::commit_pay_v, std::vector<int64_t>{r->reservation_id});
+  run();
+  EXPECT_EQ(status_of(r->reservation_id), "CONFIRMED");
+}
+
+TEST_F(seat_manager_test, a_failed_payment_after_the_hold_time_lapses_the_hold_at_once) {
+  auto r = hold(kim, 3);
+  advance(hold_time - 1ms);
+  ASSERT_TRUE(begin_pay({r->reservation_id}));
+  advance(1ms);
+  self->send(seats, atom::abort_pay_v, std::vector<int64_t>{r->reservation_id});
+  run();
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED");
+  EXPECT_EQ(seat_status(3), "AVAILABLE");
+}
+
+TEST_F(seat_manager_test, a_failed_payment_in_time_leaves_the_hold) {
+  auto r = hold(kim, 3);
+  ASSERT_TRUE(begin_pay({r->reservation_id}));
+  self->send(seats, atom::abort_pay_v, std::vector<int64_t>{r->reservation_id});
+  run();
+  EXPECT_EQ(status_of(r->reservation_id), "HELD");
+  advance(hold_time);
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED") << "and it still lapses on time";
+}
+
+TEST_F(seat_manager_test, paying_a_lapsed_hold_is_hold_expired) {
+  auto r = hold(kim, 3);
+  advance(hold_time);
+  auto paid = begin_pay({r->reservation_id});
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error(), make_error(ec::hold_expired));
+}
+
+TEST_F(seat_manager_test, a_hold_being_paid_cannot_be_paid_or_cancelled_again) {
+  auto r = hold(kim, 3);
+  ASSERT_TRUE(begin_pay({r->reservation_id}));
+  auto again = begin_pay({r->reservation_id});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), make_error(ec::reservation_not_held));
+  auto cancel = ask<reservation_view>(seats, atom::cancel_v, r->reservation_id, kim);
+  ASSERT_FALSE(cancel);
+  EXPECT_EQ(cancel.error(), make_error(ec::reservation_not_held));
+}
+
+TEST_F(seat_manager_test, another_users_reservation_is_not_found) {
+  auto r = hold(kim, 3);
+  auto seen = ask<reservation_view>(seats, atom::get_v, r->reservation_id, lee);
+  ASSERT_FALSE(seen);
+  EXPECT_EQ(seen.error(), make_error(ec::reservation_not_found));
+  auto paid = begin_pay({r->reservation_id}, lee);
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error(), make_error(ec::reservation_not_found));
+}
+
+TEST_F(seat_manager_test, one_refused_hold_refuses_the_whole_payment) {
+  auto a = hold(kim, 3);
+  auto b = hold(kim, 4);
+  ASSERT_TRUE(ask<reservation_view>(seats, atom::cancel_v, b->reservation_id, kim));
+  auto paid = begin_pay({a->reservation_id, b->reservation_id});
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error(), make_error(ec::reservation_not_held));
+  EXPECT_TRUE(begin_pay({a->reservation_id})) << "the first hold was left as it was";
+}
+
+TEST_F(seat_manager_test, recovery_rearms_live_holds_and_expires_lapsed_ones) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  script->reservations_by_date["2026-12-24"] = {
+    {11, kim, "2026-12-24", 1, 10000, "HELD", now + 60'000},
+    {12, kim, "2026-12-24", 2, 10000, "HELD", now - 1'000},
+    {13, lee, "2026-12-24", 3, 10000, "CONFIRMED", now - 5'000},
+    {14, lee, "2026-12-24", 4, 10000, "CANCELLED", now - 5'000},
+  };
+  EXPECT_EQ(*ask<int32_t>(seats, atom::recover_v), 4);
+  EXPECT_EQ(status_of(11), "HELD");
+  EXPECT_EQ(status_of(12), "EXPIRED") << "lapsed while the server was down";
+  EXPECT_EQ(status_of(13, lee), "CONFIRMED");
+  EXPECT_EQ(status_of(14, lee), "CANCELLED");
+  EXPECT_EQ(seat_status(1), "HELD");
+  EXPECT_EQ(seat_status(2), "AVAILABLE");
+  EXPECT_EQ(seat_status(3), "SOLD");
+  EXPECT_EQ(seat_status(4), "AVAILABLE");
+  advance(std::chrono::milliseconds{60'000});
+  EXPECT_EQ(status_of(11), "EXPIRED") << "the re-armed timer keeps the original expiry";
+}

@@ -1,0 +1,85 @@
+#include "tests/support/scripted_store.hpp"
+
+#include "actors/errors.hpp"
+
+namespace concert::testing {
+
+namespace {
+
+/// Answers `value` now or at the next flush, as the script says.
+template <class T>
+caf::typed_response_promise<T> write(store_actor::pointer self,
+                                     const std::shared_ptr<store_script>& script, T value) {
+  auto promise = self->make_response_promise<T>();
+  auto answer = [promise, value](const caf::error& failure) mutable {
+    if (failure)
+      promise.deliver(failure);
+    else
+      promise.deliver(value);
+  };
+  if (script->commit_at_once)
+    answer(script->commit_failure);
+  else
+    script->waiting.push_back(answer);
+  return promise;
+}
+
+} // namespace
+
+store_actor::behavior_type scripted_store(store_actor::pointer self,
+                                          std::shared_ptr<store_script> script) {
+  return {
+    [=](atom::create, const new_user&) {
+      return write(self, script, user_record{1, 0});
+    },
+    [=](atom::create, const concert_info& c) {
+      ++script->concert_creates;
+      return write(self, script, c);
+    },
+    [=](atom::load, atom::concerts) { return script->concerts; },
+    [=](atom::create, const std::string& token, int64_t) {
+      script->tokens_written.push_back(token);
+      return write(self, script, true);
+    },
+    [=](atom::admit, const std::vector<admission>&) { return write(self, script, true); },
+    [=](atom::expire, const std::string& token) {
+      script->tokens_expired.push_back(token);
+      return write(self, script, true);
+    },
+    [=](atom::load, atom::tokens) { return script->tokens; },
+    [=](atom::load, atom::wallet, int64_t user) -> caf::result<wallet_row> {
+      auto i = script->wallets.find(user);
+      if (i == script->wallets.end())
+        return make_error(ec::user_not_found);
+      return i->second;
+    },
+    [=](atom::charge, int64_t, int64_t amount) { return write(self, script, amount); },
+    [=](atom::load, atom::payments, int64_t) { return std::vector<payment_view>{}; },
+    [=](atom::create, const new_hold& hold) {
+      script->holds_written.push_back(hold);
+      return write(self, script, script->next_reservation_id++);
+    },
+    [=](atom::release, const hold_release& change) {
+      script->releases_written.push_back(change);
+      return write(self, script, true);
+    },
+    [=](atom::load, atom::reservations, const std::string& date) {
+      return script->reservations_by_date[date];
+    },
+    [=](atom::pay, const payment_order& order) {
+      script->payments_written.push_back(order);
+      return write(self, script,
+                   payment_view{script->next_payment_id++, order.user_id, order.amount, 0,
+                                order.paid_at, order.items});
+    },
+    [=](atom::flush) {
+      auto waiting = std::move(script->waiting);
+      script->waiting.clear();
+      for (auto& answer : waiting)
+        answer(script->commit_failure);
+    },
+    [=](atom::ping) { return true; },
+  };
+}
+
+} // namespace concert::testing

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
+
+namespace concert::testing {
+
+/// What a scripted store answers and what it was asked; shared with the
+/// test, which runs on the same thread as every actor (test coordinator).
+struct store_script {
+  /// When false, writes wait for `flush`, like a group commit in progress.
+  bool commit_at_once = true;
+  /// How the next commit ends: empty for success, else this error.
+  caf::error commit_failure;
+
+  std::vector<concert_info> concerts;
+  std::vector<token_row> tokens;
+  std::map<std::string, std::vector<reservation_view>> reservations_by_date;
+  std::map<int64_t, wallet_row> wallets;
+
+  int64_t next_reservation_id = 1;
+  int64_t next_payment_id = 1;
+  size_t concert_creates = 0;
+  std::vector<new_hold> holds_written;
+  std::vector<hold_release> releases_written;
+  std::vector<std::string> tokens_written;
+  std::vector<std::string> tokens_expired;
+  std::vector<payment_order> payments_written;
+
+  /// Answers of writes waiting for a flush.
+  std::vector<std::function<void(const caf::error&)>> waiting;
+};
+
+/// A store that keeps everything in `script` instead of PostgreSQL.
+store_actor::behavior_type scripted_store(store_actor::pointer self,
+                                          std::shared_ptr<store_script> script);
+
+} // namespace concert::testing

@@ -1,0 +1,168 @@
+// A wallet on CAF's deterministic scheduler with a real catalog and seat
+// manager: charges, the hold cap and all-or-nothing payment.
+
+#include "actors/wallet.hpp"
+
+#include "actors/catalog.hpp"
+#include "actors/errors.hpp"
+#include "actors/queue.hpp"
+#include "tests/support/deterministic.hpp"
+
+using namespace concert;
+using namespace concert::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto hold_time = std::chrono::milliseconds{300'000};
+constexpr int64_t kim = 1;
+const std::string xmas = "2026-12-24";
+const std::string eve = "2026-12-31";
+
+class wallet_test : public deterministic {
+protected:
+  wallet_test()
+    : catalog(sys.spawn(concert::catalog, store, hold_time)),
+      queue(sys.spawn(concert::queue, queue_settings{}, store)) {
+    own(catalog);
+    own(queue);
+    EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, concert_info{xmas, "Xmas", 10, 10000}));
+    EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, concert_info{eve, "Eve", 10, 20000}));
+  }
+
+  void open(int64_t balance, int32_t max_holds = 4) {
+    wallet = sys.spawn(concert::wallet, kim, wallet_row{balance, {}}, max_holds, store, catalog, queue);
+    own(wallet);
+  }
+
+  caf::expected<reservation_view> hold(const std::string& date, int32_t seat) {
+    return ask<reservation_view>(wallet, atom::hold_v, date, seat);
+  }
+
+  caf::expected<payment_view> pay(std::vector<int64_t> ids) {
+    return ask<payment_view>(wallet, atom::pay_v, std::string{"token"}, ids);
+  }
+
+  int64_t balance() {
+    return ask<user_record>(wallet, atom::get_v, atom::balance_v)->balance;
+  }
+
+  std::string status_of(int64_t id) {
+    return ask<reservation_view>(wallet, atom::get_v, id)->status;
+  }
+
+  catalog_actor catalog;
+  queue_actor queue;
+  wallet_actor wallet;
+};
+
+} // namespace
+
+TEST_F(wallet_test, a_charge_adds_to_the_balance_after_it_is_written) {
+  open(0);
+  script->commit_at_once = false;
+  auto pending = ask<user_record>(wallet, atom::charge_v, int64_t{5000});
+  EXPECT_FALSE(pending);
+  EXPECT_EQ(balance(), 0) << "not before the commit";
+  commit();
+  EXPECT_EQ(balance(), 5000);
+}
+
+TEST_F(wallet_test, a_charge_past_ten_to_the_fifteenth_is_invalid_amount) {
+  open(max_balance - 10);
+  auto over = ask<user_record>(wallet, atom::charge_v, int64_t{11});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error(), make_error(ec::invalid_amount));
+  EXPECT_TRUE(ask<user_record>(wallet, atom::charge_v, int64_t{10}));
+}
+
+TEST_F(wallet_test, the_hold_cap_counts_live_holds_and_frees_a_slot_when_one_lapses) {
+  open(0, 2);
+  ASSERT_TRUE(hold(xmas, 1));
+  ASSERT_TRUE(hold(xmas, 2));
+  auto third = hold(xmas, 3);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error(), make_error(ec::hold_limit));
+  advance(hold_time);
+  EXPECT_TRUE(hold(xmas, 3)) << "lapsed holds no longer count";
+}
+
+TEST_F(wallet_test, a_cancelled_hold_frees_its_slot) {
+  open(0, 1);
+  auto first = hold(xmas, 1);
+  ASSERT_TRUE(ask<reservation_view>(wallet, atom::cancel_v, first->reservation_id));
+  EXPECT_TRUE(hold(xmas, 2));
+}
+
+TEST_F(wallet_test, payment_debits_confirms_and_ends_the_token) {
+  open(50000);
+  auto a = hold(xmas, 1);
+  auto b = hold(eve, 1);
+  auto paid = pay({a->reservation_id, b->reservation_id});
+  ASSERT_TRUE(paid) << caf::to_string(paid.error());
+  EXPECT_EQ(paid->amount, 30000);
+  EXPECT_EQ(paid->reservations.size(), 2u);
+  EXPECT_EQ(balance(), 20000);
+  EXPECT_EQ(status_of(a->reservation_id), "CONFIRMED");
+  EXPECT_EQ(status_of(b->reservation_id), "CONFIRMED");
+  ASSERT_EQ(script->payments_written.size(), 1u);
+  EXPECT_EQ(script->payments_written[0].token, "token");
+}
+
+TEST_F(wallet_test, insufficient_balance_changes_nothing_and_keeps_the_holds) {
+  open(15000);
+  auto a = hold(xmas, 1);
+  auto b = hold(eve, 1);
+  auto paid = pay({a->reservation_id, b->reservation_id});
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error(), make_error(ec::insufficient_balance));
+  EXPECT_EQ(balance(), 15000);
+  EXPECT_TRUE(script->payments_written.empty());
+  EXPECT_EQ(status_of(a->reservation_id), "HELD");
+  EXPECT_TRUE(pay({a->reservation_id})) << "both holds are payable again";
+}
+
+TEST_F(wallet_test, a_failed_commit_rolls_both_sides_back) {
+  open(50000);
+  auto a = hold(xmas, 1);
+  script->commit_failure = make_error(ec::database_unavailable);
+  EXPECT_FALSE(pay({a->reservation_id}));
+  script->commit_failure = caf::error{};
+  EXPECT_EQ(balance(), 50000);
+  EXPECT_EQ(status_of(a->reservation_id), "HELD");
+  EXPECT_TRUE(pay({a->reservation_id}));
+}
+
+TEST_F(wallet_test, money_set_aside_for_a_payment_in_flight_cannot_be_spent_twice) {
+  open(10000);
+  auto a = hold(xmas, 1);
+  auto b = hold(xmas, 2);
+  script->commit_at_once = false;
+  self->request(wallet, 3600s, atom::pay_v, std::string{"token"}, std::vector<int64_t>{a->reservation_id});
+  run();
+  auto second = pay({b->reservation_id});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error(), make_error(ec::insufficient_balance));
+}
+
+TEST_F(wallet_test, unknown_ids_and_repeated_ids_are_refused_before_anything_happens) {
+  open(50000);
+  auto a = hold(xmas, 1);
+  auto unknown = pay({a->reservation_id, 999});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error(), make_error(ec::reservation_not_found));
+  auto twice = pay({a->reservation_id, a->reservation_id});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error(), make_error(ec::invalid_request));
+  EXPECT_EQ(status_of(a->reservation_id), "HELD");
+}
+
+TEST_F(wallet_test, paying_a_lapsed_hold_is_hold_expired) {
+  open(50000);
+  auto a = hold(xmas, 1);
+  advance(hold_time);
+  auto paid = pay({a->reservation_id});
+  ASSERT_FALSE(paid);
+  EXPECT_EQ(paid.error(), make_error(ec::hold_expired));
+  EXPECT_EQ(balance(), 50000);
+}
