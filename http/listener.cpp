@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include <sys/socket.h>
+
 #include "actors/errors.hpp"
 #include "http/problem.hpp"
 #include "http/worker_pool.hpp"
@@ -31,15 +33,17 @@ bool same_secret(const std::string& given, const std::string& expected) {
 listener::listener(std::string name, router routes, const config::settings& s,
                    std::string bearer_token)
   : name_(std::move(name)), routes_(std::move(routes)), bearer_token_(std::move(bearer_token)) {
+  backlog_ = static_cast<int>(s.http_queue);
   auto threads = static_cast<size_t>(s.http_threads);
   auto queued = static_cast<size_t>(s.http_queue);
   server_.new_task_queue = [threads, queued] { return new worker_pool(threads, queued); };
   server_.set_tcp_nodelay(true);
   // The library's default adds SO_REUSEPORT, which lets a second server
   // share the port silently; a taken port must fail the start instead.
-  server_.set_socket_options([](socket_t sock) {
+  server_.set_socket_options([this](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    socket_ = sock;
   });
   server_.set_payload_max_length(max_body_bytes);
   server_.set_read_timeout(io_timeout);
@@ -97,6 +101,10 @@ int listener::start(const std::string& host, int port, const std::string& settin
   if (bound <= 0)
     throw bind_error(setting + ": cannot listen on " + host + ":" + std::to_string(port)
                      + " (in use, or not an address of this machine)");
+  // cpp-httplib 0.11 listens with a backlog of 5, so a burst of connects
+  // overflows it and the kernel resets connections; listening again on the
+  // bound socket raises the backlog.
+  ::listen(socket_, backlog_);
   thread_ = std::thread{[this] { server_.listen_after_bind(); }};
   return bound;
 }

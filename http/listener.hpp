@@ -40,6 +40,8 @@ private:
   router routes_;
   std::string bearer_token_;
   httplib::Server server_;
+  socket_t socket_ = INVALID_SOCKET;
+  int backlog_ = 0;
   std::thread thread_;
 };
 

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/http_reply.hpp"
-#include "tests/support/server_process.hpp"
+#include <thread>
+
+#include "tests/support/booking.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace concert::testing;
+using nlohmann::json;
 
 TEST(durability, users_and_concerts_survive_kill_9_and_a_restart) {
   test_database db;
@@ -32,4 +34,55 @@ TEST(durability, users_and_concerts_survive_kill_9_and_a_restart) {
   auto client = restarted.client();
   EXPECT_GT(post(client, "/api/users", "{}").body.at("userId").get<int64_t>(), last_user);
   EXPECT_EQ(db.connect().exec("SELECT count(*) FROM users").int64(0, 0), 4);
+}
+
+TEST(durability, the_booking_state_survives_kill_9) {
+  test_database db;
+  int64_t buyer = 0;
+  int64_t lapsing = 0;
+  std::string buyer_token;
+  // 1. A hold made with a 1 s hold time, then a crash: it lapses while down.
+  {
+    server_process server{db.url(), fast_queue({{"CONCERT_HOLD_SECONDS", "1"}})};
+    booking flow{server};
+    flow.new_concert("2026-12-24", 10, 10000);
+    auto user = flow.new_user();
+    lapsing = flow.hold(flow.admitted_token(user), "2026-12-24", 1);
+    server.stop(SIGKILL);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{1200});
+  // 2. A charge, a payment, a live hold and a live token, then a crash.
+  json held;
+  json payment;
+  {
+    server_process server{db.url(), fast_queue()};
+    booking flow{server};
+    buyer = flow.new_user();
+    flow.charge(buyer, 30000);
+    buyer_token = flow.admitted_token(buyer);
+    auto paid = flow.hold(buyer_token, "2026-12-24", 2);
+    held = flow.as(buyer_token, "POST", "/api/reservations", R"({"date": "2026-12-24", "seat": 3})").body;
+    payment = flow.as(buyer_token, "POST", "/api/payments", json{{"reservationId", paid}}.dump()).body;
+    ASSERT_EQ(payment.value("amount", 0), 10000) << payment.dump();
+    buyer_token = flow.admitted_token(buyer);
+    server.stop(SIGKILL);
+  }
+  // 3. Everything acknowledged is back.
+  server_process server{db.url(), fast_queue()};
+  booking flow{server};
+  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(buyer)).body.at("balance"), 20000);
+  auto history = get(flow.client, "/api/payments?userId=" + std::to_string(buyer));
+  ASSERT_EQ(history.body.at("payments").size(), 1u);
+  EXPECT_EQ(history.body.at("payments")[0], payment);
+  EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + buyer_token).body.at("status"), "ACTIVE")
+    << "the token is back, still ACTIVE";
+  auto seats = flow.as(buyer_token, "GET", "/api/concerts/2026-12-24/seats").body.at("seats");
+  EXPECT_EQ(seats[0].at("status"), "AVAILABLE") << "the hold that lapsed while down freed its seat";
+  EXPECT_EQ(seats[1].at("status"), "SOLD");
+  EXPECT_EQ(seats[2].at("status"), "HELD");
+  auto hold_now = flow.as(buyer_token, "GET", "/api/reservations/" + held.at("reservationId").dump());
+  EXPECT_EQ(hold_now.body, held) << "the hold keeps its original expiresAt";
+  EXPECT_EQ(db.connect().exec("SELECT status FROM reservations WHERE id = $1", {std::to_string(lapsing)})
+              .text(0, 0),
+            "EXPIRED");
 }
