@@ -34,7 +34,12 @@ using store_actor = caf::typed_actor<
   // The balance and reservations of a user; ec::user_not_found.
   caf::replies_to<atom::load, atom::wallet, int64_t>::with<wallet_row>,
   // Adds to a balance and records the charge; replies the new balance.
-  caf::replies_to<atom::charge, int64_t, int64_t>::with<int64_t>,
+  caf::replies_to<atom::charge, new_charge>::with<int64_t>,
+  // The answer stored under an Idempotency-Key, if any.
+  caf::replies_to<atom::idempotent, std::string, int64_t, std::string>::with<stored_answer>,
+  // Stores a refusal under an Idempotency-Key unless the key has an answer;
+  // replies the answer that stands.
+  caf::replies_to<atom::idempotent, idempotency_claim, int32_t, std::string>::with<stored_answer>,
   // A user's payments, newest first.
   caf::replies_to<atom::load, atom::payments, int64_t>::with<std::vector<payment_view>>,
   // Inserts a HELD reservation; replies its id.
@@ -71,7 +76,7 @@ using queue_actor = caf::typed_actor<
 /// Owns the seats, holds and reservations of one concert date.
 using seat_manager_actor = caf::typed_actor<
   // Holds a seat for a user.
-  caf::replies_to<atom::hold, int64_t, int32_t>::with<reservation_view>,
+  caf::replies_to<atom::hold, int64_t, int32_t, idempotency_claim>::with<reservation_view>,
   // A reservation of this user; ec::reservation_not_found for anyone else.
   caf::replies_to<atom::get, int64_t, int64_t>::with<reservation_view>,
   // Cancels a held reservation of this user.
@@ -107,19 +112,19 @@ using catalog_actor = caf::typed_actor<
 /// count; pays across seat managers.
 using wallet_actor = caf::typed_actor<
   // Adds to the balance; ec::invalid_amount past 10^15.
-  caf::replies_to<atom::charge, int64_t>::with<user_record>,
+  caf::replies_to<atom::charge, int64_t, idempotency_claim>::with<user_record>,
   // The balance.
   caf::replies_to<atom::get, atom::balance>::with<user_record>,
   // The payment history, newest first.
   caf::replies_to<atom::get, atom::payments>::with<std::vector<payment_view>>,
   // Holds a seat, within the per-user cap.
-  caf::replies_to<atom::hold, std::string, int32_t>::with<reservation_view>,
+  caf::replies_to<atom::hold, std::string, int32_t, idempotency_claim>::with<reservation_view>,
   // One of the user's reservations.
   caf::replies_to<atom::get, int64_t>::with<reservation_view>,
   // Cancels one of the user's holds.
   caf::replies_to<atom::cancel, int64_t>::with<reservation_view>,
   // Pays holds with the given token, all or nothing.
-  caf::replies_to<atom::pay, std::string, std::vector<int64_t>>::with<payment_view>>;
+  caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<payment_view>>;
 
 /// Creates users and routes each user's requests to their wallet, which it
 /// spawns on first use from the database.

@@ -51,6 +51,10 @@ enum class ec : uint8_t {
   token_already_issued,
   /// No such queue token.
   token_not_found,
+  /// An Idempotency-Key sent again with another body.
+  idempotency_key_reused,
+  /// Another request with the same Idempotency-Key committed first.
+  idempotency_conflict,
   /// The database cannot be reached or refused a statement.
   database_unavailable,
   /// State is still being recovered from the database.

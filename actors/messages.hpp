@@ -11,6 +11,16 @@
 /// Unix epoch (wall clock); 0 means none.
 namespace concert {
 
+/// A client's Idempotency-Key, stored with the answer in the same
+/// transaction as the write it guards; an empty key means none was given.
+struct idempotency_claim {
+  std::string scope;
+  int64_t user_id = 0;
+  std::string key;
+  /// The request body in canonical form, to tell a repeat from a reuse.
+  std::string request;
+};
+
 /// A user to create; an empty name means none was given.
 struct new_user {
   std::string name;
@@ -96,6 +106,7 @@ struct payment_order {
   int64_t amount = 0;
   int64_t paid_at = 0;
   std::vector<paid_item> items;
+  idempotency_claim claim;
 };
 
 /// A token the queue has admitted, for the store.
@@ -119,6 +130,22 @@ struct new_hold {
   int32_t seat = 0;
   int64_t price = 0;
   int64_t expires_at = 0;
+  idempotency_claim claim;
+};
+
+/// A charge to write.
+struct new_charge {
+  int64_t user_id = 0;
+  int64_t amount = 0;
+  idempotency_claim claim;
+};
+
+/// An answer stored under an Idempotency-Key.
+struct stored_answer {
+  bool found = false;
+  std::string request;
+  int32_t status = 0;
+  std::string body;
 };
 
 /// A reservation leaving HELD other than by payment (EXPIRED or CANCELLED).
@@ -133,6 +160,21 @@ struct wallet_row {
   int64_t balance = 0;
   std::vector<reservation_view> reservations;
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idempotency_claim& x) {
+  return f(caf::meta::type_name("idempotency_claim"), x.scope, x.user_id, x.key, x.request);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, new_charge& x) {
+  return f(caf::meta::type_name("new_charge"), x.user_id, x.amount, x.claim);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_answer& x) {
+  return f(caf::meta::type_name("stored_answer"), x.found, x.request, x.status, x.body);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_user& x) {
@@ -191,7 +233,7 @@ typename Inspector::result_type inspect(Inspector& f, payment_view& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payment_order& x) {
   return f(caf::meta::type_name("payment_order"), x.user_id, x.token, x.amount, x.paid_at,
-           x.items);
+           x.items, x.claim);
 }
 
 template <class Inspector>
@@ -206,7 +248,8 @@ typename Inspector::result_type inspect(Inspector& f, token_row& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_hold& x) {
-  return f(caf::meta::type_name("new_hold"), x.user_id, x.date, x.seat, x.price, x.expires_at);
+  return f(caf::meta::type_name("new_hold"), x.user_id, x.date, x.seat, x.price, x.expires_at,
+           x.claim);
 }
 
 template <class Inspector>

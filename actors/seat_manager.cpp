@@ -98,7 +98,8 @@ void resume_hold(self_pointer self, reservation& r) {
     lapse(self, r);
 }
 
-caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat) {
+caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat,
+                                   const idempotency_claim& claim) {
   auto& st = self->state;
   if (seat < 1 || seat > st.concert.total_seats)
     return make_error(ec::seat_not_found,
@@ -113,7 +114,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
   auto expires_at = now_ms() + st.hold_duration.count();
   auto deadline = self->clock().now() + st.hold_duration;
   auto promise = self->make_response_promise<reservation_view>();
-  new_hold h{user, st.concert.date, seat, st.concert.price, expires_at};
+  new_hold h{user, st.concert.date, seat, st.concert.price, expires_at, claim};
   self->request(st.store, store_timeout, atom::create_v, h)
     .then(
       [=](int64_t id) mutable {
@@ -215,7 +216,9 @@ seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, conc
   st.store = std::move(store);
   st.catalog = std::move(catalog);
   return {
-    [=](atom::hold, int64_t user, int32_t seat) { return hold(self, user, seat); },
+    [=](atom::hold, int64_t user, int32_t seat, const idempotency_claim& claim) {
+      return hold(self, user, seat, claim);
+    },
     [=](atom::get, int64_t id, int64_t user) -> caf::result<reservation_view> {
       auto* r = own(self, id, user);
       if (r == nullptr)

@@ -35,13 +35,13 @@ void with_seats(self_pointer self, const std::string& date, caf::typed_response_
           [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
 }
 
-caf::result<user_record> charge(self_pointer self, int64_t amount) {
+caf::result<user_record> charge(self_pointer self, int64_t amount, const idempotency_claim& claim) {
   auto& st = self->state;
   if (amount > max_balance - st.balance - st.charging)
     return make_error(ec::invalid_amount, "the balance would pass 10^15");
   st.charging += amount;
   auto promise = self->make_response_promise<user_record>();
-  self->request(st.store, store_timeout, atom::charge_v, st.user_id, amount)
+  self->request(st.store, store_timeout, atom::charge_v, new_charge{st.user_id, amount, claim})
     .then(
       [=](int64_t balance) mutable {
         self->state.charging -= amount;
@@ -55,7 +55,8 @@ caf::result<user_record> charge(self_pointer self, int64_t amount) {
   return promise;
 }
 
-caf::result<reservation_view> hold(self_pointer self, const std::string& date, int32_t seat) {
+caf::result<reservation_view> hold(self_pointer self, const std::string& date, int32_t seat,
+                                   const idempotency_claim& claim) {
   auto& st = self->state;
   forget_lapsed_holds(self);
   if (static_cast<int32_t>(st.holds.size()) + st.holds_in_flight >= st.max_holds)
@@ -76,7 +77,7 @@ caf::result<reservation_view> hold(self_pointer self, const std::string& date, i
   self->request(st.catalog, store_timeout, atom::lookup_v, date)
     .then(
       [=](const seat_manager_actor& seats) mutable {
-        self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat)
+        self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat, claim)
           .then([=](reservation_view& r) mutable { done(std::move(r)); },
                 [=](caf::error& err) mutable { done(std::move(err)); });
       },
@@ -101,6 +102,7 @@ caf::result<reservation_view> on_reservation(self_pointer self, int64_t id, F th
 /// A payment in progress: the holds begun so far, per seat manager.
 struct payment_run {
   std::string token;
+  idempotency_claim claim;
   std::vector<std::pair<std::string, std::vector<int64_t>>> by_date;
   std::vector<std::pair<seat_manager_actor, std::vector<int64_t>>> begun;
   std::vector<paid_item> items;
@@ -126,7 +128,7 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
     return;
   }
   st.reserved += amount;
-  payment_order order{st.user_id, run->token, amount, now_ms(), run->items};
+  payment_order order{st.user_id, run->token, amount, now_ms(), run->items, run->claim};
   self->request(st.store, store_timeout, atom::pay_v, order)
     .then(
       [=](payment_view& payment) mutable {
@@ -180,7 +182,7 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
 }
 
 caf::result<payment_view> pay(self_pointer self, const std::string& token,
-                              const std::vector<int64_t>& ids) {
+                              const std::vector<int64_t>& ids, const idempotency_claim& claim) {
   if (ids.empty())
     return make_error(ec::invalid_request, "no reservation to pay");
   std::map<std::string, std::vector<int64_t>> by_date;
@@ -195,6 +197,7 @@ caf::result<payment_view> pay(self_pointer self, const std::string& token,
   }
   auto run = std::make_shared<payment_run>();
   run->token = token;
+  run->claim = claim;
   run->by_date.assign(by_date.begin(), by_date.end());
   run->promise = self->make_response_promise<payment_view>();
   begin_next(self, run);
@@ -219,7 +222,9 @@ wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> 
       st.holds[r.reservation_id] = deadline_of(self, r.expires_at);
   }
   return {
-    [=](atom::charge, int64_t amount) { return charge(self, amount); },
+    [=](atom::charge, int64_t amount, const idempotency_claim& claim) {
+      return charge(self, amount, claim);
+    },
     [=](atom::get, atom::balance) {
       return user_record{self->state.user_id, self->state.balance};
     },
@@ -227,7 +232,9 @@ wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> 
       return self->delegate(self->state.store, atom::load_v, atom::payments_v,
                             self->state.user_id);
     },
-    [=](atom::hold, const std::string& date, int32_t seat) { return hold(self, date, seat); },
+    [=](atom::hold, const std::string& date, int32_t seat, const idempotency_claim& claim) {
+      return hold(self, date, seat, claim);
+    },
     [=](atom::get, int64_t id) {
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
         promise.delegate(seats, atom::get_v, id, self->state.user_id);
@@ -244,9 +251,8 @@ wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> 
             [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
       });
     },
-    [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids) {
-      return pay(self, token, ids);
-    },
+    [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids,
+        const idempotency_claim& claim) { return pay(self, token, ids, claim); },
   };
 }
 

@@ -3,6 +3,7 @@
 #include "actors/errors.hpp"
 #include "http/ask.hpp"
 #include "http/health.hpp"
+#include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
 #include "http/respond.hpp"
 #include "http/wallets.hpp"
@@ -55,8 +56,9 @@ void hold(const services& s, const request& req, response& res, const caller& wh
   auto wallet = wallet_of(s, who.user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
-  reply(req, res, 201,
-        ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat));
+  idempotent<reservation_view>(s, req, res, "reservation", who.user_id, 201, [&](const auto& claim) {
+    return ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat, claim);
+  });
 }
 
 template <class Atom>
@@ -78,7 +80,30 @@ void pay(const services& s, const request& req, response& res, const caller& who
   auto wallet = wallet_of(s, who.user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
-  reply(req, res, 201, ask<payment_view>(s.system, *wallet, atom::pay_v, who.token, *ids));
+  idempotent<payment_view>(s, req, res, "payment", who.user_id, 201, [&](const auto& claim) {
+    return ask<payment_view>(s.system, *wallet, atom::pay_v, who.token, *ids, claim);
+  });
+}
+
+/// A paid-for token has ended, so a client repeating its payment after a
+/// lost answer would otherwise only get 401. With the same Idempotency-Key
+/// and body it gets the stored answer; anything else stays 401.
+bool replayed_payment(const services& s, const request& req, response& res) {
+  if (!req.has_header("Idempotency-Key"))
+    return false;
+  auto token = req.get_header_value("X-Queue-Token");
+  auto view = ask<token_view>(s.system, s.queue, atom::get_v, token);
+  if (!view || view->status != "EXPIRED")
+    return false;
+  auto ids = decode_payment(req.body);
+  if (!ids)
+    return false;
+  response probe;
+  auto check = check_idempotency(s, req, probe, "payment", view->user_id);
+  if (!check.answered || !probe.has_header("Idempotent-Replayed"))
+    return false;
+  res = std::move(probe);
+  return true;
 }
 
 } // namespace
@@ -89,8 +114,12 @@ void add_booking_routes(router& routes, const services& s) {
                when_ready(s, [&s, handler](const request& req, response& res,
                                            const router::params& params) {
                  auto who = check_token(s, req);
-                 if (!who)
+                 if (!who) {
+                   if (who.error() == make_error(ec::token_invalid) && req.path == "/api/payments"
+                       && replayed_payment(s, req, res))
+                     return;
                    return send_error(req, res, who.error());
+                 }
                  handler(s, req, res, *who, params);
                }));
   };

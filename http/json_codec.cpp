@@ -96,11 +96,6 @@ constexpr int64_t max_id = std::numeric_limits<int64_t>::max();
 constexpr int64_t max_charge = 1'000'000'000;
 constexpr size_t max_reservations_per_payment = 100;
 
-/// RFC 3339 for a time, null for none (0).
-json timestamp_or_null(int64_t ms) {
-  return ms == 0 ? json(nullptr) : json(format_timestamp_ms(ms));
-}
-
 } // namespace
 
 caf::expected<new_user> decode_new_user(const std::string& body) {
@@ -207,77 +202,5 @@ caf::expected<std::vector<int64_t>> decode_payment(const std::string& body) {
   return ids;
 }
 
-nlohmann::json encode(const user_record& user) {
-  return {{"userId", user.user_id}, {"balance", user.balance}};
-}
-
-nlohmann::json encode(const concert_info& concert) {
-  return {{"date", concert.date},
-          {"title", concert.title},
-          {"totalSeats", concert.total_seats},
-          {"price", concert.price}};
-}
-
 } // namespace concert::http
 
-namespace concert::http {
-
-nlohmann::json encode(const token_view& token) {
-  return {{"token", token.token},
-          {"userId", token.user_id},
-          {"status", token.status},
-          {"position", token.position},
-          {"expiresAt", timestamp_or_null(token.expires_at)}};
-}
-
-nlohmann::json encode(const reservation_view& r) {
-  return {{"reservationId", r.reservation_id},
-          {"userId", r.user_id},
-          {"date", r.date},
-          {"seat", r.seat},
-          {"price", r.price},
-          {"status", r.status},
-          {"expiresAt", format_timestamp_ms(r.expires_at)}};
-}
-
-nlohmann::json encode(const seat_list& list) {
-  auto seats = json::array();
-  for (const auto& s : list.seats)
-    seats.push_back({{"seat", s.seat}, {"status", s.status}, {"price", s.price}});
-  return {{"date", list.date}, {"title", list.title}, {"seats", std::move(seats)}};
-}
-
-nlohmann::json encode(const std::vector<date_summary>& dates) {
-  auto out = json::array();
-  for (const auto& d : dates)
-    out.push_back({{"date", d.date},
-                   {"title", d.title},
-                   {"totalSeats", d.total_seats},
-                   {"availableSeats", d.available_seats}});
-  return {{"dates", std::move(out)}};
-}
-
-nlohmann::json encode(const payment_view& p) {
-  auto items = json::array();
-  for (const auto& i : p.reservations)
-    items.push_back({{"reservationId", i.reservation_id},
-                     {"date", i.date},
-                     {"seat", i.seat},
-                     {"price", i.price}});
-  return {{"paymentId", p.payment_id},
-          {"userId", p.user_id},
-          {"amount", p.amount},
-          {"balance", p.balance},
-          {"status", "CONFIRMED"},
-          {"paidAt", format_timestamp_ms(p.paid_at)},
-          {"reservations", std::move(items)}};
-}
-
-nlohmann::json encode(const std::vector<payment_view>& payments) {
-  auto out = json::array();
-  for (const auto& p : payments)
-    out.push_back(encode(p));
-  return {{"payments", std::move(out)}};
-}
-
-} // namespace concert::http

@@ -7,9 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/view_json.hpp"
 
-/// Request bodies to messages, with every rule of API.md checked, and
-/// messages to response bodies. Failures are ec::invalid_request with a
+/// Request bodies to messages, with every rule of API.md checked (response
+/// bodies are actors/view_json.hpp). Failures are ec::invalid_request with a
 /// detail that names the field.
 namespace concert::http {
 
@@ -41,16 +42,5 @@ caf::expected<hold_request> decode_hold(const std::string& body);
 
 /// `{"reservationId": 7}` or `{"reservationIds": [7, 8]}`.
 caf::expected<std::vector<int64_t>> decode_payment(const std::string& body);
-
-nlohmann::json encode(const user_record& user);
-nlohmann::json encode(const token_view& token);
-nlohmann::json encode(const reservation_view& reservation);
-nlohmann::json encode(const seat_list& seats);
-nlohmann::json encode(const std::vector<date_summary>& dates);
-nlohmann::json encode(const payment_view& payment);
-nlohmann::json encode(const std::vector<payment_view>& payments);
-
-/// The admin view of a created concert.
-nlohmann::json encode(const concert_info& concert);
 
 } // namespace concert::http

@@ -55,6 +55,12 @@ problem domain_problem(ec code, std::string detail) {
       return with(409, "TOKEN_ALREADY_ISSUED", "the user holds a live queue token already");
     case ec::token_not_found:
       return with(404, "TOKEN_NOT_FOUND", "no such queue token");
+    case ec::idempotency_key_reused:
+      return with(422, "IDEMPOTENCY_KEY_REUSED",
+                  "the Idempotency-Key was used with another request body");
+    case ec::idempotency_conflict:
+      return with(409, "IDEMPOTENCY_KEY_IN_USE",
+                  "a request with the same Idempotency-Key is in progress");
     case ec::database_unavailable:
       return with(503, "SERVICE_UNAVAILABLE", "the database is unavailable");
     case ec::not_ready:
@@ -93,13 +99,16 @@ problem problem_for_status(int status) {
   }
 }
 
-void send_problem(httplib::Response& res, const problem& p) {
-  nlohmann::json body = {
+std::string problem_body(const problem& p) {
+  return nlohmann::json{
     {"type", "about:blank"}, {"title", reason_phrase(p.status)}, {"status", p.status},
     {"detail", p.detail},    {"code", p.code},
-  };
+  }.dump();
+}
+
+void send_problem(httplib::Response& res, const problem& p) {
   res.status = p.status;
-  res.set_content(body.dump(), "application/problem+json");
+  res.set_content(problem_body(p), "application/problem+json");
 }
 
 const char* reason_phrase(int status) {

@@ -22,6 +22,9 @@ problem problem_for(const caf::error& err);
 /// The problem for a status that cpp-httplib set on its own (400, 413, ...).
 problem problem_for_status(int status);
 
+/// The problem+json text of `p`.
+std::string problem_body(const problem& p);
+
 /// Writes `p` as `application/problem+json`.
 void send_problem(httplib::Response& res, const problem& p);
 

@@ -3,6 +3,7 @@
 #include "http/ask.hpp"
 #include "http/booking_routes.hpp"
 #include "http/health.hpp"
+#include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
 #include "http/respond.hpp"
 #include "http/wallets.hpp"
@@ -28,7 +29,9 @@ void charge(const services& s, const request& req, response& res) {
   auto wallet = wallet_of(s, order->user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
-  reply(req, res, 200, ask<user_record>(s.system, *wallet, atom::charge_v, order->amount));
+  idempotent<user_record>(s, req, res, "charge", order->user_id, 200, [&](const auto& claim) {
+    return ask<user_record>(s.system, *wallet, atom::charge_v, order->amount, claim);
+  });
 }
 
 /// GET routes that name the user in `?userId=`.

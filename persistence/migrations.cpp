@@ -81,6 +81,20 @@ const std::vector<migration>& migrations() {
       );
       CREATE INDEX charges_by_user ON charges (user_id);
     )sql"},
+    {3, "idempotency keys", R"sql(
+      -- The first answer to each Idempotency-Key, written in the same
+      -- transaction as the change it answered.
+      CREATE TABLE idempotency_keys (
+        scope text NOT NULL,
+        user_id bigint NOT NULL,
+        key text NOT NULL,
+        request text NOT NULL,
+        status integer NOT NULL,
+        response text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, user_id, key)
+      );
+    )sql"},
   };
   return all;
 }

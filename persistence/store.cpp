@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "actors/errors.hpp"
+#include "actors/view_json.hpp"
 #include "support/log.hpp"
 
 namespace concert {
@@ -148,6 +149,32 @@ std::vector<reservation_view> reservations_of(const pg::result& rows) {
   return result;
 }
 
+/// Stores the answer to an Idempotency-Key inside the caller's savepoint,
+/// so it commits with the change it answers or not at all. A key taken by
+/// another request fails the whole write with ec::idempotency_conflict.
+caf::error remember(pg::connection& db, const idempotency_claim& claim, int status,
+                    const nlohmann::json& answer) {
+  if (claim.key.empty())
+    return {};
+  auto rows = db.exec("INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
+                      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
+                      {claim.scope, std::to_string(claim.user_id), claim.key, claim.request,
+                       std::to_string(status), answer.dump()});
+  if (rows.rows() == 0)
+    return make_error(ec::idempotency_conflict);
+  return {};
+}
+
+stored_answer stored_answer_of(pg::connection& db, const std::string& scope, int64_t user,
+                               const std::string& key) {
+  auto rows = db.exec("SELECT request, status, response FROM idempotency_keys"
+                      " WHERE scope = $1 AND user_id = $2 AND key = $3",
+                      {scope, std::to_string(user), key});
+  if (rows.rows() == 0)
+    return {};
+  return {true, rows.text(0, 0), static_cast<int32_t>(rows.int64(0, 1)), rows.text(0, 2)};
+}
+
 bool is_foreign_key_violation(const pg::db_error& e) {
   return e.sqlstate() == "23503";
 }
@@ -191,7 +218,10 @@ caf::expected<payment_view> record_payment(pg::connection& db, const payment_ord
   db.exec("UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
           " WHERE token = $1 AND status = 'ACTIVE'",
           {order.token});
-  return payment_view{payment, order.user_id, order.amount, balance, order.paid_at, order.items};
+  payment_view view{payment, order.user_id, order.amount, balance, order.paid_at, order.items};
+  if (auto err = remember(db, order.claim, 201, encode(view)))
+    return err;
+  return view;
 }
 
 std::vector<payment_view> payments_of(pg::connection& db, int64_t user) {
@@ -297,16 +327,36 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         return wallet_row{balance.int64(0, 0), reservations_of(rows)};
       });
     },
-    [=](atom::charge, int64_t user, int64_t amount) {
-      return queue_write<int64_t>(self, [user, amount](pg::connection& db) -> caf::expected<int64_t> {
+    [=](atom::charge, const new_charge& c) {
+      return queue_write<int64_t>(self, [c](pg::connection& db) -> caf::expected<int64_t> {
+        auto user = std::to_string(c.user_id);
         auto row = db.exec("UPDATE users SET balance = balance + $2"
                            " WHERE id = $1 AND balance + $2 <= 1000000000000000 RETURNING balance",
-                           {std::to_string(user), std::to_string(amount)});
+                           {user, std::to_string(c.amount)});
         if (row.rows() == 0)
           return make_error(ec::invalid_amount, "the balance would pass 10^15");
         db.exec("INSERT INTO charges (user_id, amount) VALUES ($1, $2)",
-                {std::to_string(user), std::to_string(amount)});
-        return row.int64(0, 0);
+                {user, std::to_string(c.amount)});
+        auto balance = row.int64(0, 0);
+        if (auto err = remember(db, c.claim, 200, encode(user_record{c.user_id, balance})))
+          return err;
+        return balance;
+      });
+    },
+    [=](atom::idempotent, const std::string& scope, int64_t user, const std::string& key) {
+      return read<stored_answer>(self, [=](pg::connection& db) -> caf::expected<stored_answer> {
+        return stored_answer_of(db, scope, user, key);
+      });
+    },
+    [=](atom::idempotent, const idempotency_claim& claim, int32_t status, const std::string& body) {
+      // A refusal changed nothing, so it needs no transaction of its own;
+      // if another answer got there first, that one stands.
+      return read<stored_answer>(self, [=](pg::connection& db) -> caf::expected<stored_answer> {
+        db.exec("INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
+                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                {claim.scope, std::to_string(claim.user_id), claim.key, claim.request,
+                 std::to_string(status), body});
+        return stored_answer_of(db, claim.scope, claim.user_id, claim.key);
       });
     },
     [=](atom::load, atom::payments, int64_t user) {
@@ -317,13 +367,17 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
     [=](atom::create, const new_hold& hold) {
       return queue_write<int64_t>(self, [hold](pg::connection& db) -> caf::expected<int64_t> {
         try {
-          return db
-            .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
-                  " VALUES ($1, $2, $3, $4, 'HELD', to_timestamp($5::bigint / 1000.0))"
-                  " RETURNING id",
-                  {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
-                   std::to_string(hold.price), std::to_string(hold.expires_at)})
-            .int64(0, 0);
+          auto id = db.exec("INSERT INTO reservations (user_id, concert_date, seat, price, status,"
+                            " expires_at) VALUES ($1, $2, $3, $4, 'HELD',"
+                            " to_timestamp($5::bigint / 1000.0)) RETURNING id",
+                            {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
+                             std::to_string(hold.price), std::to_string(hold.expires_at)})
+                      .int64(0, 0);
+          reservation_view view{id,         hold.user_id, hold.date, hold.seat,
+                                hold.price, "HELD",       hold.expires_at};
+          if (auto err = remember(db, hold.claim, 201, encode(view)))
+            return err;
+          return id;
         } catch (const pg::db_error& e) {
           if (e.is_unique_violation())
             return make_error(ec::seat_unavailable);

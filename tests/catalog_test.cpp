@@ -73,7 +73,7 @@ TEST_F(catalog_test, a_sold_out_date_is_not_available) {
   EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, xmas));
   auto seats = ask<seat_manager_actor>(catalog, atom::lookup_v, std::string{"2026-12-25"});
   ASSERT_TRUE(seats);
-  EXPECT_TRUE(ask<reservation_view>(*seats, atom::hold_v, int64_t{1}, int32_t{1}));
+  EXPECT_TRUE(ask<reservation_view>(*seats, atom::hold_v, int64_t{1}, int32_t{1}, idempotency_claim{}));
   auto dates = ask<std::vector<date_summary>>(catalog, atom::get_v, atom::dates_v);
   ASSERT_EQ(dates->size(), 1u);
   EXPECT_EQ(dates->front().date, "2026-12-24");

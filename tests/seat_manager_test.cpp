@@ -25,7 +25,7 @@ protected:
   }
 
   caf::expected<reservation_view> hold(int64_t user, int32_t seat) {
-    return ask<reservation_view>(seats, atom::hold_v, user, seat);
+    return ask<reservation_view>(seats, atom::hold_v, user, seat, idempotency_claim{});
   }
 
   std::string seat_status(int32_t seat) {
@@ -67,7 +67,7 @@ TEST_F(seat_manager_test, a_held_seat_is_unavailable_to_everyone) {
 
 TEST_F(seat_manager_test, a_seat_whose_hold_is_being_written_is_taken) {
   script->commit_at_once = false;
-  auto first = self->request(seats, 3600s, atom::hold_v, kim, int32_t{3});
+  auto first = self->request(seats, 3600s, atom::hold_v, kim, int32_t{3}, idempotency_claim{});
   run();
   EXPECT_EQ(seat_status(3), "HELD");
   auto second = hold(lee, 3);

@@ -36,11 +36,11 @@ protected:
   }
 
   caf::expected<reservation_view> hold(const std::string& date, int32_t seat) {
-    return ask<reservation_view>(wallet, atom::hold_v, date, seat);
+    return ask<reservation_view>(wallet, atom::hold_v, date, seat, idempotency_claim{});
   }
 
   caf::expected<payment_view> pay(std::vector<int64_t> ids) {
-    return ask<payment_view>(wallet, atom::pay_v, std::string{"token"}, ids);
+    return ask<payment_view>(wallet, atom::pay_v, std::string{"token"}, ids, idempotency_claim{});
   }
 
   int64_t balance() {
@@ -61,7 +61,7 @@ protected:
 TEST_F(wallet_test, a_charge_adds_to_the_balance_after_it_is_written) {
   open(0);
   script->commit_at_once = false;
-  auto pending = ask<user_record>(wallet, atom::charge_v, int64_t{5000});
+  auto pending = ask<user_record>(wallet, atom::charge_v, int64_t{5000}, idempotency_claim{});
   EXPECT_FALSE(pending);
   EXPECT_EQ(balance(), 0) << "not before the commit";
   commit();
@@ -70,10 +70,10 @@ TEST_F(wallet_test, a_charge_adds_to_the_balance_after_it_is_written) {
 
 TEST_F(wallet_test, a_charge_past_ten_to_the_fifteenth_is_invalid_amount) {
   open(max_balance - 10);
-  auto over = ask<user_record>(wallet, atom::charge_v, int64_t{11});
+  auto over = ask<user_record>(wallet, atom::charge_v, int64_t{11}, idempotency_claim{});
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error(), make_error(ec::invalid_amount));
-  EXPECT_TRUE(ask<user_record>(wallet, atom::charge_v, int64_t{10}));
+  EXPECT_TRUE(ask<user_record>(wallet, atom::charge_v, int64_t{10}, idempotency_claim{}));
 }
 
 TEST_F(wallet_test, the_hold_cap_counts_live_holds_and_frees_a_slot_when_one_lapses) {
@@ -138,7 +138,8 @@ TEST_F(wallet_test, money_set_aside_for_a_payment_in_flight_cannot_be_spent_twic
   auto a = hold(xmas, 1);
   auto b = hold(xmas, 2);
   script->commit_at_once = false;
-  self->request(wallet, 3600s, atom::pay_v, std::string{"token"}, std::vector<int64_t>{a->reservation_id});
+  self->request(wallet, 3600s, atom::pay_v, std::string{"token"}, std::vector<int64_t>{a->reservation_id},
+                idempotency_claim{});
   run();
   auto second = pay({b->reservation_id});
   ASSERT_FALSE(second);

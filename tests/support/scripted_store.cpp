@@ -53,7 +53,13 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
         return make_error(ec::user_not_found);
       return i->second;
     },
-    [=](atom::charge, int64_t, int64_t amount) { return write(self, script, amount); },
+    [=](atom::charge, const new_charge& c) { return write(self, script, c.amount); },
+    [=](atom::idempotent, const std::string&, int64_t, const std::string&) {
+      return stored_answer{};
+    },
+    [=](atom::idempotent, const idempotency_claim& claim, int32_t status, const std::string& body) {
+      return stored_answer{true, claim.request, status, body};
+    },
     [=](atom::load, atom::payments, int64_t) { return std::vector<payment_view>{}; },
     [=](atom::create, const new_hold& hold) {
       script->holds_written.push_back(hold);

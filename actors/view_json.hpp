@@ -1,0 +1,24 @@
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/messages.hpp"
+
+/// The JSON shape API.md gives each view. The HTTP edge answers with it, and
+/// the store keeps it as the answer to an Idempotency-Key, so a replay is
+/// the first answer to the byte.
+namespace concert {
+
+nlohmann::json encode(const user_record& user);
+/// The admin view of a created concert.
+nlohmann::json encode(const concert_info& concert);
+nlohmann::json encode(const token_view& token);
+nlohmann::json encode(const reservation_view& reservation);
+nlohmann::json encode(const seat_list& seats);
+nlohmann::json encode(const std::vector<date_summary>& dates);
+nlohmann::json encode(const payment_view& payment);
+nlohmann::json encode(const std::vector<payment_view>& payments);
+
+} // namespace concert
