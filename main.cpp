@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
   std::atomic<bool> recovered{false};
   http::services services{system, store, catalog, users, queue, recovered};
 
-  http::listener public_api{"public", http::public_routes(services), settings};
+  http::listener public_api{"public", http::public_routes(services), settings, {},
+                            settings.rate_limit_rps};
   http::listener admin_api{"admin", http::admin_routes(services), settings, settings.admin_token};
   try {
     auto port = public_api.start(settings.bind, static_cast<int>(settings.port), "CONCERT_PORT");

@@ -21,6 +21,8 @@ enum class ec : uint8_t {
   payload_too_large,
   /// Missing or wrong admin credentials.
   unauthorized,
+  /// The source address sent more requests a second than allowed.
+  rate_limited,
   /// A concert already exists on that date.
   date_exists,
   /// A charge that is not positive, too large, or would overflow the balance.

@@ -31,8 +31,11 @@ bool same_secret(const std::string& given, const std::string& expected) {
 } // namespace
 
 listener::listener(std::string name, router routes, const config::settings& s,
-                   std::string bearer_token)
-  : name_(std::move(name)), routes_(std::move(routes)), bearer_token_(std::move(bearer_token)) {
+                   std::string bearer_token, int64_t rate_limit_rps)
+  : name_(std::move(name)),
+    routes_(std::move(routes)),
+    bearer_token_(std::move(bearer_token)),
+    limiter_(rate_limit_rps) {
   backlog_ = static_cast<int>(s.http_queue);
   auto threads = static_cast<size_t>(s.http_threads);
   auto queued = static_cast<size_t>(s.http_queue);
@@ -50,6 +53,11 @@ listener::listener(std::string name, router routes, const config::settings& s,
   server_.set_write_timeout(io_timeout);
   server_.set_keep_alive_timeout(io_timeout.count());
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (auto wait = limiter_.admit(req.remote_addr)) {
+      res.set_header("Retry-After", std::to_string(wait));
+      send_problem(res, problem_for(make_error(ec::rate_limited)));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (bearer_token_.empty()
         || same_secret(req.get_header_value("Authorization"), "Bearer " + bearer_token_))
       return httplib::Server::HandlerResponse::Unhandled;

@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include "config/settings.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 
 namespace concert::http {
@@ -23,9 +24,10 @@ public:
 class listener {
 public:
   /// `name` is the role in logs ("public", "admin"); `bearer_token`, when not
-  /// empty, is required of every request.
+  /// empty, is required of every request; `rate_limit_rps` (0 = off) caps
+  /// each source address.
   listener(std::string name, router routes, const config::settings& s,
-           std::string bearer_token = {});
+           std::string bearer_token = {}, int64_t rate_limit_rps = 0);
   ~listener();
 
   /// Binds `host:port` (port 0 picks a free one) and serves on a thread of
@@ -39,6 +41,7 @@ private:
   std::string name_;
   router routes_;
   std::string bearer_token_;
+  rate_limiter limiter_;
   httplib::Server server_;
   socket_t socket_ = INVALID_SOCKET;
   int backlog_ = 0;

@@ -25,6 +25,8 @@ problem domain_problem(ec code, std::string detail) {
       return with(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 KiB");
     case ec::unauthorized:
       return with(401, "UNAUTHORIZED", "a valid bearer token is required");
+    case ec::rate_limited:
+      return with(429, "RATE_LIMITED", "too many requests from this address; retry later");
     case ec::date_exists:
       return with(409, "DATE_EXISTS", "a concert on that date exists already");
     case ec::invalid_amount:

@@ -86,3 +86,25 @@ TEST(durability, the_booking_state_survives_kill_9) {
               .text(0, 0),
             "EXPIRED");
 }
+
+TEST(durability, waiting_tokens_come_back_in_the_same_order) {
+  test_database db;
+  launch slow_queue{{{"CONCERT_QUEUE_INTERVAL_MS", "3600000"}}, {}};
+  std::vector<std::string> tokens;
+  {
+    server_process server{db.url(), slow_queue};
+    booking flow{server};
+    for (int i = 0; i < 3; ++i) {
+      auto r = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump());
+      tokens.push_back(r.body.at("token").get<std::string>());
+    }
+    server.stop(SIGKILL);
+  }
+  server_process server{db.url(), slow_queue};
+  auto client = server.client();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    auto r = get(client, "/api/queue_tokens/" + tokens[i]);
+    EXPECT_EQ(r.body.at("status"), "WAITING");
+    EXPECT_EQ(r.body.at("position"), static_cast<int>(i + 1));
+  }
+}

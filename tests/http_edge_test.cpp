@@ -117,3 +117,26 @@ TEST(http_admin_auth, every_admin_call_needs_the_bearer_token_when_one_is_set) {
   auto client = server.client();
   EXPECT_EQ(get(client, "/healthz").status, 200) << "the public port takes no admin token";
 }
+
+TEST(http_rate_limit, a_client_over_the_rate_gets_429_with_retry_after) {
+  test_database db;
+  server_process server{db.url(), {{{"CONCERT_RATE_LIMIT_RPS", "5"}}, {}}};
+  auto client = server.client();
+  int ok = 0;
+  int limited = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto r = post(client, "/api/users", "{}");
+    if (r.status == 201) {
+      ++ok;
+    } else {
+      expect_problem(r, 429, "RATE_LIMITED");
+      EXPECT_EQ(r.headers.find("Retry-After")->second, "1");
+      ++limited;
+    }
+  }
+  EXPECT_GE(ok, 5);
+  EXPECT_LE(ok, 10) << "at most two one-second windows' worth";
+  EXPECT_GT(limited, 0);
+  EXPECT_EQ(db.connect().exec("SELECT count(*) FROM users").int64(0, 0), ok)
+    << "a refused request changes nothing";
+}
