@@ -31,6 +31,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::expire, std::string>::with<bool>,
   // Every WAITING and ACTIVE token, in line order.
   caf::replies_to<atom::load, atom::tokens>::with<std::vector<token_row>>,
+  // One token of any status; ec::token_not_found.
+  caf::replies_to<atom::load, atom::tokens, std::string>::with<token_row>,
   // The balance and reservations of a user; ec::user_not_found.
   caf::replies_to<atom::load, atom::wallet, int64_t>::with<wallet_row>,
   // Adds to a balance and records the charge; replies the new balance.

@@ -166,9 +166,19 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
     [=](atom::create, int64_t user) { return issue(self, user); },
     [=](atom::get, const std::string& token) -> caf::result<token_view> {
       auto i = self->state.tokens.find(token);
-      if (i == self->state.tokens.end())
+      if (i != self->state.tokens.end())
+        return view_of(self->state, i->second);
+      if (!is_uuid(token))
         return make_error(ec::token_not_found, "no queue token " + token);
-      return view_of(self->state, i->second);
+      // Only live tokens are loaded at start; an ended one is in the database.
+      auto promise = self->make_response_promise<token_view>();
+      self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v, token)
+        .then(
+          [=](const token_row& row) mutable {
+            promise.deliver(token_view{row.token, row.user_id, row.status, 0, row.expires_at});
+          },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
     },
     [=](atom::check, const std::string& token) { return check(self, token); },
     [=](atom::ended, const std::string& token) {

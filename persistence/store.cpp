@@ -315,6 +315,16 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         return result;
       });
     },
+    [=](atom::load, atom::tokens, const std::string& token) {
+      return read<token_row>(self, [token](pg::connection& db) -> caf::expected<token_row> {
+        auto rows = db.exec("SELECT token::text, user_id, status, " + epoch_ms("expires_at")
+                              + " FROM queue_tokens WHERE token = $1::uuid",
+                            {token});
+        if (rows.rows() == 0)
+          return make_error(ec::token_not_found, "no queue token " + token);
+        return token_row{rows.text(0, 0), rows.int64(0, 1), rows.text(0, 2), rows.int64(0, 3)};
+      });
+    },
     [=](atom::load, atom::wallet, int64_t user) {
       return read<wallet_row>(self, [user](pg::connection& db) -> caf::expected<wallet_row> {
         auto id = std::to_string(user);

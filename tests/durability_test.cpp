@@ -41,6 +41,7 @@ TEST(durability, the_booking_state_survives_kill_9) {
   int64_t buyer = 0;
   int64_t lapsing = 0;
   std::string buyer_token;
+  std::string first_token;
   // 1. A hold made with a 1 s hold time, then a crash: it lapses while down.
   {
     server_process server{db.url(), fast_queue({{"CONCERT_HOLD_SECONDS", "1"}})};
@@ -60,6 +61,7 @@ TEST(durability, the_booking_state_survives_kill_9) {
     buyer = flow.new_user();
     flow.charge(buyer, 30000);
     buyer_token = flow.admitted_token(buyer);
+    first_token = buyer_token;
     auto paid = flow.hold(buyer_token, "2026-12-24", 2);
     held = flow.as(buyer_token, "POST", "/api/reservations", R"({"date": "2026-12-24", "seat": 3})").body;
     payment = flow.as(buyer_token, "POST", "/api/payments", json{{"reservationId", paid}}.dump()).body;
@@ -76,6 +78,9 @@ TEST(durability, the_booking_state_survives_kill_9) {
   EXPECT_EQ(history.body.at("payments")[0], payment);
   EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + buyer_token).body.at("status"), "ACTIVE")
     << "the token is back, still ACTIVE";
+  auto ended = get(flow.client, "/api/queue_tokens/" + first_token);
+  EXPECT_EQ(ended.status, 200) << "a token ended before the crash is still known";
+  EXPECT_EQ(ended.body.at("status"), "EXPIRED");
   auto seats = flow.as(buyer_token, "GET", "/api/concerts/2026-12-24/seats").body.at("seats");
   EXPECT_EQ(seats[0].at("status"), "AVAILABLE") << "the hold that lapsed while down freed its seat";
   EXPECT_EQ(seats[1].at("status"), "SOLD");

@@ -47,6 +47,12 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       return write(self, script, true);
     },
     [=](atom::load, atom::tokens) { return script->tokens; },
+    [=](atom::load, atom::tokens, const std::string& token) -> caf::result<token_row> {
+      for (const auto& row : script->tokens)
+        if (row.token == token)
+          return row;
+      return make_error(ec::token_not_found);
+    },
     [=](atom::load, atom::wallet, int64_t user) -> caf::result<wallet_row> {
       auto i = script->wallets.find(user);
       if (i == script->wallets.end())
