@@ -7,7 +7,7 @@ pg_bin=/usr/lib/postgresql/15/bin
 
 packages=(build-essential cmake pkg-config libcaf-dev libcpp-httplib-dev
           nlohmann-json3-dev libpq-dev postgresql-15 postgresql-client-15
-          libgtest-dev googletest curl wrk)
+          libgtest-dev googletest curl wrk jq)
 
 say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 
