@@ -68,6 +68,12 @@ using queue_actor = caf::typed_actor<
   caf::replies_to<atom::check, std::string>::with<int64_t>,
   // A payment has expired the token in the database.
   caf::reacts_to<atom::ended, std::string>,
+  // Ends a token at once (admin); ec::token_not_found.
+  caf::replies_to<atom::revoke, std::string>::with<token_view>,
+  // Counts and controls.
+  caf::replies_to<atom::get, atom::status>::with<queue_status>,
+  // Pauses, resumes or retunes admission from the next tick on.
+  caf::replies_to<atom::update, queue_change>::with<queue_status>,
   // Admits the next batch and schedules the next tick.
   caf::reacts_to<atom::tick>,
   // A token's TTL timer.

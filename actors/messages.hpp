@@ -49,6 +49,23 @@ struct token_view {
   int64_t expires_at = 0;
 };
 
+/// The queue as operators see it.
+struct queue_status {
+  int64_t waiting = 0;
+  int64_t active = 0;
+  int64_t admitted_total = 0;
+  bool paused = false;
+  int64_t batch_size = 0;
+  int64_t interval_ms = 0;
+};
+
+/// A change to the queue's controls; 0 (or -1 for `paused`) leaves a field as it is.
+struct queue_change {
+  int8_t paused = -1;
+  int64_t batch_size = 0;
+  int64_t interval_ms = 0;
+};
+
 /// A reservation as the API shows it.
 struct reservation_view {
   int64_t reservation_id = 0;
@@ -195,6 +212,17 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, token_view& x) {
   return f(caf::meta::type_name("token_view"), x.token, x.user_id, x.status, x.position,
            x.expires_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, queue_status& x) {
+  return f(caf::meta::type_name("queue_status"), x.waiting, x.active, x.admitted_total, x.paused,
+           x.batch_size, x.interval_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, queue_change& x) {
+  return f(caf::meta::type_name("queue_change"), x.paused, x.batch_size, x.interval_ms);
 }
 
 template <class Inspector>

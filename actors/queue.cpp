@@ -26,7 +26,7 @@ const char* status_of(token_status s) {
 token_view view_of(const queue_state& st, const queue_token& t) {
   int64_t position = 0;
   if (t.status == token_status::waiting)
-    position = t.line_number - st.tokens.at(st.line.front()).line_number + 1;
+    position = st.line.position(t.line_number);
   return {t.token, t.user_id, status_of(t.status), position, t.expires_at};
 }
 
@@ -55,15 +55,60 @@ void activate(self_pointer self, queue_token& t, int64_t expires_at,
 }
 
 void end(self_pointer self, queue_token& t) {
+  if (t.status == token_status::active)
+    --self->state.active;
+  else if (t.status == token_status::waiting)
+    self->state.line.remove(t.line_number);
   t.status = token_status::expired;
-  --self->state.active;
   self->state.live_by_user.erase(t.user_id);
+}
+
+queue_status status_of(const queue_state& st) {
+  return {static_cast<int64_t>(st.line.size()), st.active, st.admitted_total, st.paused,
+          st.settings.batch_size, st.settings.interval.count()};
+}
+
+/// A token this actor does not hold: only live tokens are loaded at start,
+/// so one that ended before is in the database, or nowhere.
+caf::result<token_view> stored_token(self_pointer self, const std::string& token) {
+  if (!is_uuid(token))
+    return make_error(ec::token_not_found, "no queue token " + token);
+  auto promise = self->make_response_promise<token_view>();
+  self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v, token)
+    .then(
+      [=](const token_row& row) mutable {
+        promise.deliver(token_view{row.token, row.user_id, row.status, 0, row.expires_at});
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+/// Ends a token for an operator, durably before answering.
+caf::result<token_view> revoke(self_pointer self, const std::string& token) {
+  auto i = self->state.tokens.find(token);
+  if (i == self->state.tokens.end())
+    return stored_token(self, token);
+  if (i->second.status == token_status::expired)
+    return view_of(self->state, i->second);
+  auto promise = self->make_response_promise<token_view>();
+  self->request(self->state.store, store_timeout, atom::expire_v, token)
+    .then(
+      [=](bool) mutable {
+        auto& t = self->state.tokens.at(token);
+        if (t.status != token_status::expired) {
+          end(self, t);
+          log::info("queue token revoked", {{"token", token}, {"user", t.user_id}});
+        }
+        promise.deliver(view_of(self->state, t));
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
 }
 
 void add_waiting(self_pointer self, const std::string& token, int64_t user) {
   auto& st = self->state;
-  st.tokens[token] = queue_token{token, user, token_status::waiting, st.next_line_number++, 0, {}};
-  st.line.push_back(token);
+  auto number = st.line.push(token);
+  st.tokens[token] = queue_token{token, user, token_status::waiting, number, 0, {}};
   st.live_by_user[user] = token;
 }
 
@@ -93,7 +138,7 @@ caf::result<token_view> issue(self_pointer self, int64_t user) {
 /// line, then schedules the next tick.
 void tick(self_pointer self) {
   auto& st = self->state;
-  auto room = std::max<int64_t>(st.settings.max_active - st.active, 0);
+  auto room = st.paused ? 0 : std::max<int64_t>(st.settings.max_active - st.active, 0);
   auto admit = std::min<int64_t>({st.settings.batch_size, room, static_cast<int64_t>(st.line.size())});
   std::vector<admission> admitted;
   auto expires_at = now_ms() + st.settings.token_ttl.count();
@@ -101,6 +146,7 @@ void tick(self_pointer self) {
     auto& t = st.tokens.at(st.line.front());
     st.line.pop_front();
     activate(self, t, expires_at, st.settings.token_ttl);
+    ++st.admitted_total;
     admitted.push_back({t.token, expires_at});
   }
   if (!admitted.empty()) {
@@ -168,17 +214,7 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
       auto i = self->state.tokens.find(token);
       if (i != self->state.tokens.end())
         return view_of(self->state, i->second);
-      if (!is_uuid(token))
-        return make_error(ec::token_not_found, "no queue token " + token);
-      // Only live tokens are loaded at start; an ended one is in the database.
-      auto promise = self->make_response_promise<token_view>();
-      self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v, token)
-        .then(
-          [=](const token_row& row) mutable {
-            promise.deliver(token_view{row.token, row.user_id, row.status, 0, row.expires_at});
-          },
-          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-      return promise;
+      return stored_token(self, token);
     },
     [=](atom::check, const std::string& token) { return check(self, token); },
     [=](atom::ended, const std::string& token) {
@@ -189,6 +225,21 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
       }
     },
     [=](atom::tick) { tick(self); },
+    [=](atom::revoke, const std::string& token) { return revoke(self, token); },
+    [=](atom::get, atom::status) { return status_of(self->state); },
+    [=](atom::update, const queue_change& change) {
+      auto& st = self->state;
+      if (change.paused >= 0)
+        st.paused = change.paused == 1;
+      if (change.batch_size > 0)
+        st.settings.batch_size = change.batch_size;
+      if (change.interval_ms > 0)
+        st.settings.interval = std::chrono::milliseconds{change.interval_ms};
+      log::info("queue controls changed", {{"paused", st.paused},
+                                           {"batch_size", st.settings.batch_size},
+                                           {"interval_ms", st.settings.interval.count()}});
+      return status_of(st);
+    },
     [=](atom::expire, const std::string& token) {
       auto i = self->state.tokens.find(token);
       if (i == self->state.tokens.end() || i->second.status != token_status::active

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -10,6 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/waiting_line.hpp"
 
 namespace concert {
 
@@ -26,8 +26,7 @@ struct queue_token {
   std::string token;
   int64_t user_id = 0;
   token_status status = token_status::waiting;
-  /// Dense place in the line, counted from 1 at start; positions are
-  /// differences of these.
+  /// The token's number in the waiting line, while it waits.
   int64_t line_number = 0;
   /// Wall-clock expiry once ACTIVE, in ms since the epoch.
   int64_t expires_at = 0;
@@ -41,13 +40,15 @@ struct queue_state {
   store_actor store;
   std::unordered_map<std::string, queue_token> tokens;
   /// WAITING tokens, first in line first.
-  std::deque<std::string> line;
+  waiting_line line;
   /// The WAITING or ACTIVE token of each user.
   std::unordered_map<int64_t, std::string> live_by_user;
   /// Users whose new token is being written: they hold one already.
   std::unordered_set<int64_t> issuing;
-  int64_t next_line_number = 1;
   int64_t active = 0;
+  /// Tokens admitted since the server started.
+  int64_t admitted_total = 0;
+  bool paused = false;
 };
 
 queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self,

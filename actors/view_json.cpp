@@ -34,6 +34,12 @@ nlohmann::json encode(const token_view& token) {
           {"expiresAt", timestamp_or_null(token.expires_at)}};
 }
 
+nlohmann::json encode(const queue_status& q) {
+  return {{"waiting", q.waiting},      {"active", q.active},
+          {"admittedTotal", q.admitted_total}, {"paused", q.paused},
+          {"batchSize", q.batch_size}, {"intervalMs", q.interval_ms}};
+}
+
 nlohmann::json encode(const reservation_view& r) {
   return {{"reservationId", r.reservation_id},
           {"userId", r.user_id},

@@ -15,6 +15,7 @@ nlohmann::json encode(const user_record& user);
 /// The admin view of a created concert.
 nlohmann::json encode(const concert_info& concert);
 nlohmann::json encode(const token_view& token);
+nlohmann::json encode(const queue_status& queue);
 nlohmann::json encode(const reservation_view& reservation);
 nlohmann::json encode(const seat_list& seats);
 nlohmann::json encode(const std::vector<date_summary>& dates);

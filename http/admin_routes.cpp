@@ -16,6 +16,22 @@ void create_concert(const services& s, const httplib::Request& req, httplib::Res
   reply(req, res, 201, ask<concert_info>(s.system, s.catalog, atom::create_v, std::move(*concert)));
 }
 
+void queue_status(const services& s, const httplib::Request& req, httplib::Response& res) {
+  reply(req, res, 200, ask<concert::queue_status>(s.system, s.queue, atom::get_v, atom::status_v));
+}
+
+void change_queue(const services& s, const httplib::Request& req, httplib::Response& res) {
+  auto change = decode_queue_change(req.body);
+  if (!change)
+    return send_error(req, res, change.error());
+  reply(req, res, 200, ask<concert::queue_status>(s.system, s.queue, atom::update_v, *change));
+}
+
+void revoke_token(const services& s, const httplib::Request& req, httplib::Response& res,
+                  const std::string& token) {
+  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::revoke_v, token));
+}
+
 } // namespace
 
 router admin_routes(const services& s) {
@@ -26,6 +42,17 @@ router admin_routes(const services& s) {
              when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
                create_concert(s, req, res);
              }));
+  routes.add("GET", "/admin/queue",
+             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
+               queue_status(s, req, res);
+             }));
+  routes.add("POST", "/admin/queue",
+             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
+               change_queue(s, req, res);
+             }));
+  routes.add("DELETE", "/admin/queue_tokens/([^/]+)",
+             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res,
+                                const router::params& params) { revoke_token(s, req, res, params[0]); }));
   return routes;
 }
 

@@ -174,6 +174,38 @@ caf::expected<hold_request> decode_hold(const std::string& body) {
   return hold_request{std::move(*date), static_cast<int32_t>(*seat)};
 }
 
+caf::expected<queue_change> decode_queue_change(const std::string& body) {
+  auto object = parse_object(body);
+  if (!object)
+    return object.error();
+  queue_change change;
+  bool any = false;
+  if (auto paused = object->find("paused"); paused != object->end()) {
+    if (!paused->is_boolean())
+      return invalid("paused: must be true or false");
+    change.paused = paused->get<bool>() ? 1 : 0;
+    any = true;
+  }
+  if (object->contains("batchSize")) {
+    auto batch = required_positive(*object, "batchSize", 100000);
+    if (!batch)
+      return batch.error();
+    change.batch_size = *batch;
+    any = true;
+  }
+  if (object->contains("intervalMs")) {
+    auto interval = object->find("intervalMs");
+    auto value = as_int64(*interval);
+    if (!value || *value < 10 || *value > 3600000)
+      return invalid("intervalMs: must be an integer from 10 to 3600000");
+    change.interval_ms = *value;
+    any = true;
+  }
+  if (!any)
+    return invalid("give paused, batchSize or intervalMs");
+  return change;
+}
+
 caf::expected<std::vector<int64_t>> decode_payment(const std::string& body) {
   auto object = parse_object(body);
   if (!object)

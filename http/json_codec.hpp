@@ -40,6 +40,9 @@ struct hold_request {
 };
 caf::expected<hold_request> decode_hold(const std::string& body);
 
+/// `{"paused": true}` and/or `{"batchSize": 50, "intervalMs": 500}`.
+caf::expected<queue_change> decode_queue_change(const std::string& body);
+
 /// `{"reservationId": 7}` or `{"reservationIds": [7, 8]}`.
 caf::expected<std::vector<int64_t>> decode_payment(const std::string& body);
 

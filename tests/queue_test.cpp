@@ -167,3 +167,60 @@ TEST_F(queue_test, recovery_keeps_the_line_order_and_expires_overdue_tokens) {
   advance(30'000ms);
   EXPECT_EQ(view("11111111-1111-4111-8111-111111111111").status, "EXPIRED");
 }
+
+TEST_F(queue_test, a_paused_queue_admits_nothing_until_resumed) {
+  start(10, 100);
+  auto t = issue(1);
+  auto paused = ask<queue_status>(queue, atom::update_v, queue_change{1, 0, 0});
+  EXPECT_TRUE(paused->paused);
+  advance(tick * 3);
+  EXPECT_EQ(get(t).status, "WAITING");
+  ask<queue_status>(queue, atom::update_v, queue_change{0, 0, 0});
+  advance(tick);
+  EXPECT_EQ(get(t).status, "ACTIVE");
+  auto status = ask<queue_status>(queue, atom::get_v, atom::status_v);
+  EXPECT_EQ(status->admitted_total, 1);
+  EXPECT_EQ(status->active, 1);
+  EXPECT_EQ(status->waiting, 0);
+}
+
+TEST_F(queue_test, batch_size_and_interval_change_without_restart) {
+  start(1, 100);
+  std::vector<token_view> tokens;
+  for (int64_t user = 1; user <= 6; ++user)
+    tokens.push_back(issue(user));
+  auto changed = ask<queue_status>(queue, atom::update_v, queue_change{-1, 3, 5000});
+  EXPECT_EQ(changed->batch_size, 3);
+  EXPECT_EQ(changed->interval_ms, 5000);
+  advance(tick);
+  EXPECT_EQ(get(tokens[2]).status, "ACTIVE") << "the new batch size applies at the next tick";
+  advance(tick);
+  EXPECT_EQ(get(tokens[3]).status, "WAITING") << "the next tick comes after the new interval";
+  advance(std::chrono::milliseconds{4000});
+  EXPECT_EQ(get(tokens[5]).status, "ACTIVE");
+}
+
+TEST_F(queue_test, revoking_a_waiting_token_moves_those_behind_it_up) {
+  start(1, 100);
+  auto a = issue(1);
+  auto b = issue(2);
+  auto c = issue(3);
+  auto revoked = ask<token_view>(queue, atom::revoke_v, b.token);
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, "EXPIRED");
+  EXPECT_EQ(get(a).position, 1);
+  EXPECT_EQ(get(c).position, 2);
+  EXPECT_TRUE(ask<token_view>(queue, atom::create_v, int64_t{2})) << "the user may queue again";
+}
+
+TEST_F(queue_test, a_revoked_active_token_is_invalid_at_once) {
+  start(10, 100);
+  auto t = issue(1);
+  advance(tick);
+  ASSERT_TRUE(ask<token_view>(queue, atom::revoke_v, t.token));
+  auto checked = ask<int64_t>(queue, atom::check_v, t.token);
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error(), make_error(ec::token_invalid));
+  EXPECT_EQ(ask<queue_status>(queue, atom::get_v, atom::status_v)->active, 0);
+  EXPECT_EQ(script->tokens_expired, (std::vector<std::string>{t.token}));
+}
