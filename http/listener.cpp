@@ -7,6 +7,7 @@
 
 #include "actors/errors.hpp"
 #include "http/problem.hpp"
+#include "http/request_log.hpp"
 #include "http/worker_pool.hpp"
 #include "support/log.hpp"
 
@@ -53,6 +54,7 @@ listener::listener(std::string name, router routes, const config::settings& s,
   server_.set_write_timeout(io_timeout);
   server_.set_keep_alive_timeout(io_timeout.count());
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    begin_request(req, res);
     if (auto wait = limiter_.admit(req.remote_addr)) {
       res.set_header("Retry-After", std::to_string(wait));
       send_problem(res, problem_for(make_error(ec::rate_limited)));
@@ -74,6 +76,9 @@ listener::listener(std::string name, router routes, const config::settings& s,
   server_.Patch(".*", dispatch);
   server_.Delete(".*", dispatch);
   server_.Options(".*", dispatch);
+  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    log_request(name_, req, res);
+  });
   // cpp-httplib calls this for every status >= 400, also when a handler has
   // written its problem already; it fills in only what the library decided.
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {

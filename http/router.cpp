@@ -2,11 +2,23 @@
 
 #include "actors/errors.hpp"
 #include "http/problem.hpp"
+#include "http/request_log.hpp"
 
 namespace concert::http {
 
-void router::add(std::string method, const std::string& pattern, handler h) {
-  routes_.push_back({std::move(method), std::regex{pattern}, std::move(h)});
+namespace {
+
+/// `/api/concerts/([^/]+)/seats` -> `/api/concerts/{}/seats`
+std::string name_of(const std::string& pattern) {
+  static const std::regex group{R"(\([^)]*\))"};
+  return std::regex_replace(pattern, group, "{}");
+}
+
+} // namespace
+
+void router::add(std::string method, const std::string& pattern, handler h, std::string name) {
+  routes_.push_back({std::move(method), std::regex{pattern}, std::move(h),
+                     name.empty() ? name_of(pattern) : std::move(name)});
 }
 
 void router::dispatch(const httplib::Request& req, httplib::Response& res) const {
@@ -17,6 +29,7 @@ void router::dispatch(const httplib::Request& req, httplib::Response& res) const
     std::smatch match;
     if (!std::regex_match(req.path, match, r.pattern))
       continue;
+    current_request().route = r.name;
     if (r.method == method) {
       params captured;
       for (size_t i = 1; i < match.size(); ++i)

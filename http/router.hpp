@@ -17,10 +17,13 @@ public:
   using params = std::vector<std::string>;
   using handler = std::function<void(const httplib::Request&, httplib::Response&, const params&)>;
 
-  /// `pattern` is an ECMAScript regex matched against the whole path.
-  void add(std::string method, const std::string& pattern, handler h);
+  /// `pattern` is an ECMAScript regex matched against the whole path;
+  /// `name` is how logs and metrics call the route (e.g. /api/reservations/{id}),
+  /// the pattern itself when not given.
+  void add(std::string method, const std::string& pattern, handler h, std::string name = {});
 
-  /// Runs the matching handler, or answers 404 or 405 (with `Allow`).
+  /// Runs the matching handler, or answers 404 or 405 (with `Allow`); notes
+  /// the matched route's name in current_request().
   void dispatch(const httplib::Request& req, httplib::Response& res) const;
 
 private:
@@ -28,6 +31,7 @@ private:
     std::string method;
     std::regex pattern;
     handler run;
+    std::string name;
   };
   std::vector<route> routes_;
 };

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "tests/support/http_reply.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -96,6 +98,33 @@ TEST_F(http_edge, the_server_keeps_serving_after_bad_input) {
   for (int i = 0; i < 20; ++i)
     post(client, "/api/users", std::string(i * 3, '{'));
   EXPECT_EQ(post(client, "/api/users", "{}").status, 201);
+}
+
+TEST_F(http_edge, every_request_gets_a_request_id_and_one_log_line) {
+  auto client = server.client();
+  auto given = send(client, "GET", "/healthz", {}, {{"X-Request-Id", "trace-42"}});
+  EXPECT_EQ(given.headers.find("X-Request-Id")->second, "trace-42");
+  auto made = post(client, "/api/users", "{}");
+  auto id = made.headers.find("X-Request-Id")->second;
+  EXPECT_EQ(id.size(), 36u) << "a UUID when the client sends none";
+  get(client, "/api/nothing");
+  auto out = server.output();
+  auto line_with = [&](const std::string& needle) {
+    std::istringstream lines{out};
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(needle) != std::string::npos)
+        return nlohmann::json::parse(line);
+    return nlohmann::json{};
+  };
+  auto logged = line_with("\"request_id\":\"" + id + "\"");
+  ASSERT_FALSE(logged.is_null()) << out;
+  EXPECT_EQ(logged.at("msg"), "request");
+  EXPECT_EQ(logged.at("method"), "POST");
+  EXPECT_EQ(logged.at("route"), "/api/users");
+  EXPECT_EQ(logged.at("status"), 201);
+  EXPECT_TRUE(logged.at("latency_ms").is_number());
+  EXPECT_EQ(line_with("\"request_id\":\"trace-42\"").at("route"), "/healthz");
+  EXPECT_EQ(line_with("\"status\":404").at("route"), "unmatched");
 }
 
 TEST(http_admin_auth, every_admin_call_needs_the_bearer_token_when_one_is_set) {

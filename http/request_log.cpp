@@ -1,0 +1,57 @@
+#include "http/request_log.hpp"
+
+#include "support/log.hpp"
+#include "support/uuid.hpp"
+
+namespace concert::http {
+
+namespace {
+
+bool usable_id(const std::string& id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c > 0x7E)
+      return false;
+  return true;
+}
+
+} // namespace
+
+request_context& current_request() {
+  thread_local request_context context;
+  return context;
+}
+
+void begin_request(const httplib::Request& req, httplib::Response& res) {
+  auto& context = current_request();
+  context.started = std::chrono::steady_clock::now();
+  context.begun = true;
+  context.route.clear();
+  auto id = req.get_header_value("X-Request-Id");
+  context.request_id = usable_id(id) ? id : random_uuid_v4();
+  res.set_header("X-Request-Id", context.request_id);
+}
+
+void log_request(const std::string& listener, const httplib::Request& req,
+                 const httplib::Response& res) {
+  auto& context = current_request();
+  if (!context.begun) {
+    context.started = std::chrono::steady_clock::now();
+    context.route.clear();
+    context.request_id = random_uuid_v4();
+  }
+  context.begun = false;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - context.started)
+                  .count();
+  log::info("request", {{"listener", listener},
+                        {"method", req.method},
+                        {"route", context.route.empty() ? "unmatched" : context.route},
+                        {"status", res.status},
+                        {"latency_ms", static_cast<double>(micros) / 1000.0},
+                        {"request_id", context.request_id},
+                        {"remote", req.remote_addr}});
+}
+
+} // namespace concert::http

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <httplib.h>
+
+namespace concert::http {
+
+/// What the access log needs to know about the request a worker thread is
+/// serving. cpp-httplib serves a request on one thread from start to end,
+/// so this is thread-local and needs no lock.
+struct request_context {
+  std::chrono::steady_clock::time_point started;
+  /// The matched route's pattern (e.g. /api/reservations/{id}), or the
+  /// status's reason when nothing matched, so labels stay few.
+  std::string route;
+  std::string request_id;
+  /// False when cpp-httplib refused the request before routing (413, a
+  /// broken request line), so nothing above was set for it.
+  bool begun = false;
+};
+
+/// The context of the request this thread is serving.
+request_context& current_request();
+
+/// Starts a request: stamps the time and takes the client's X-Request-Id
+/// (up to 64 visible characters) or makes one, echoed on the response.
+void begin_request(const httplib::Request& req, httplib::Response& res);
+
+/// Writes the request's log line: method, route, status, latency, id.
+void log_request(const std::string& listener, const httplib::Request& req,
+                 const httplib::Response& res);
+
+} // namespace concert::http
