@@ -122,11 +122,12 @@ int main(int argc, char** argv) {
   actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
                       caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users)}};
   std::atomic<bool> recovered{false};
-  http::services services{system, store, catalog, users, queue, recovered};
+  http::services services{system, store, catalog, users, queue, recovered, {}};
 
   http::listener public_api{"public", http::public_routes(services), settings, {},
                             settings.rate_limit_rps};
   http::listener admin_api{"admin", http::admin_routes(services), settings, settings.admin_token};
+  services.http_metrics = {&public_api.requests(), &admin_api.requests()};
   try {
     auto port = public_api.start(settings.bind, static_cast<int>(settings.port), "CONCERT_PORT");
     auto admin_port = admin_api.start(settings.bind, static_cast<int>(settings.admin_port),

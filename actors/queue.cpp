@@ -5,6 +5,7 @@
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 #include "support/time.hpp"
 #include "support/uuid.hpp"
 
@@ -54,6 +55,12 @@ void activate(self_pointer self, queue_token& t, int64_t expires_at,
   self->delayed_send(self, remaining, atom::expire_v, t.token);
 }
 
+/// Shows the line's size and the active count on /metrics.
+void publish(const queue_state& st) {
+  metrics::actors().queue_waiting.store(static_cast<int64_t>(st.line.size()));
+  metrics::actors().queue_active.store(st.active);
+}
+
 void end(self_pointer self, queue_token& t) {
   if (t.status == token_status::active)
     --self->state.active;
@@ -61,6 +68,7 @@ void end(self_pointer self, queue_token& t) {
     self->state.line.remove(t.line_number);
   t.status = token_status::expired;
   self->state.live_by_user.erase(t.user_id);
+  publish(self->state);
 }
 
 queue_status status_of(const queue_state& st) {
@@ -110,6 +118,7 @@ void add_waiting(self_pointer self, const std::string& token, int64_t user) {
   auto number = st.line.push(token);
   st.tokens[token] = queue_token{token, user, token_status::waiting, number, 0, {}};
   st.live_by_user[user] = token;
+  publish(st);
 }
 
 caf::result<token_view> issue(self_pointer self, int64_t user) {
@@ -150,6 +159,8 @@ void tick(self_pointer self) {
     admitted.push_back({t.token, expires_at});
   }
   if (!admitted.empty()) {
+    metrics::actors().queue_admitted.fetch_add(admitted.size());
+    publish(st);
     log::info("queue admitted", {{"admitted", admitted.size()},
                                  {"active", st.active},
                                  {"waiting", st.line.size()}});
@@ -195,6 +206,7 @@ caf::result<int32_t> recover(self_pointer self) {
             write_behind(self, "expire", atom::expire_v, t.token);
           }
         }
+        publish(self->state);
         self->delayed_send(self, self->state.settings.interval, atom::tick_v);
         promise.deliver(static_cast<int32_t>(self->state.live_by_user.size()));
       },

@@ -3,6 +3,7 @@
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 #include "support/time.hpp"
 
 namespace concert {
@@ -31,11 +32,20 @@ reservation_view view_of(const seat_manager_state& st, const reservation& r) {
   return {r.id, r.user_id, st.concert.date, r.seat, r.price, status_of(r.state), r.expires_at};
 }
 
+/// Moves seats between statuses on /metrics.
+void count_seats(int64_t available, int64_t held, int64_t sold) {
+  auto& m = metrics::actors();
+  m.seats_available.fetch_add(available);
+  m.seats_held.fetch_add(held);
+  m.seats_sold.fetch_add(sold);
+}
+
 void report_count(self_pointer self) {
   self->send(self->state.catalog, atom::count_v, self->state.concert.date, self->state.available);
 }
 
 void free_seat(self_pointer self, const reservation& r) {
+  count_seats(+1, -1, 0);
   self->state.occupant[static_cast<size_t>(r.seat - 1)] = 0;
   ++self->state.available;
   report_count(self);
@@ -53,6 +63,7 @@ void arm_timer(self_pointer self, const reservation& r) {
 /// crash before that write lands is harmless: recovery expires holds whose
 /// time has passed.
 void lapse(self_pointer self, reservation& r) {
+  metrics::actors().holds_expired.fetch_add(1);
   r.state = hold_state::expired;
   free_seat(self, r);
   self->request(self->state.store, store_timeout, atom::release_v, hold_release{r.id, "EXPIRED"})
@@ -110,6 +121,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
                       "seat " + std::to_string(seat) + " on " + st.concert.date + " is taken");
   occupant = being_written;
   --st.available;
+  count_seats(-1, +1, 0);
   report_count(self);
   auto expires_at = now_ms() + st.hold_duration.count();
   auto deadline = self->clock().now() + st.hold_duration;
@@ -121,12 +133,14 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
         auto& r = self->state.reservations[id];
         r = reservation{id, user, seat, h.price, hold_state::held, expires_at, deadline};
         self->state.occupant[static_cast<size_t>(seat - 1)] = id;
+        metrics::actors().holds_created.fetch_add(1);
         arm_timer(self, r);
         promise.deliver(view_of(self->state, r));
       },
       [=](caf::error& err) mutable {
         self->state.occupant[static_cast<size_t>(seat - 1)] = 0;
         ++self->state.available;
+        count_seats(+1, -1, 0);
         report_count(self);
         promise.deliver(std::move(err));
       });
@@ -149,6 +163,7 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
       [=](bool) mutable {
         auto& r = self->state.reservations[id];
         r.state = hold_state::cancelled;
+        metrics::actors().holds_cancelled.fetch_add(1);
         free_seat(self, r);
         promise.deliver(view_of(self->state, r));
       },
@@ -194,6 +209,10 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
   if (r.state == hold_state::held || r.state == hold_state::confirmed) {
     st.occupant[static_cast<size_t>(r.seat - 1)] = r.id;
     --st.available;
+    if (r.state == hold_state::held)
+      count_seats(-1, +1, 0);
+    else
+      count_seats(-1, 0, +1);
   }
   if (stored.state == hold_state::held) {
     if (overdue(self, stored))
@@ -211,6 +230,7 @@ seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, conc
   auto& st = self->state;
   st.occupant.assign(static_cast<size_t>(concert.total_seats), 0);
   st.available = concert.total_seats;
+  count_seats(concert.total_seats, 0, 0);
   st.concert = std::move(concert);
   st.hold_duration = hold_duration;
   st.store = std::move(store);
@@ -247,6 +267,7 @@ seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, conc
     [=](atom::commit_pay, const std::vector<int64_t>& ids) {
       for (auto id : ids)
         self->state.reservations[id].state = hold_state::confirmed;
+      count_seats(0, -static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()));
     },
     [=](atom::abort_pay, const std::vector<int64_t>& ids) {
       for (auto id : ids)

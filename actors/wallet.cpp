@@ -6,6 +6,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
+#include "support/metrics.hpp"
 #include "support/time.hpp"
 
 namespace concert {
@@ -141,6 +142,8 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
             st.holds.erase(id);
         }
         self->send(st.queue, atom::ended_v, run->token);
+        metrics::actors().payments.fetch_add(1);
+        metrics::actors().paid_amount.fetch_add(static_cast<uint64_t>(amount));
         run->promise.deliver(std::move(payment));
       },
       [=](caf::error& err) mutable {

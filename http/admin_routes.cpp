@@ -42,6 +42,9 @@ router admin_routes(const services& s) {
              when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
                create_concert(s, req, res);
              }));
+  routes.add("GET", "/metrics", [&s](const httplib::Request&, httplib::Response& res, auto&) {
+    res.set_content(metrics::render(s.http_metrics), "text/plain; version=0.0.4; charset=utf-8");
+  });
   routes.add("GET", "/admin/queue",
              when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
                queue_status(s, req, res);

@@ -36,7 +36,8 @@ listener::listener(std::string name, router routes, const config::settings& s,
   : name_(std::move(name)),
     routes_(std::move(routes)),
     bearer_token_(std::move(bearer_token)),
-    limiter_(rate_limit_rps) {
+    limiter_(rate_limit_rps),
+    requests_(name_, routes_.route_list()) {
   backlog_ = static_cast<int>(s.http_queue);
   auto threads = static_cast<size_t>(s.http_threads);
   auto queued = static_cast<size_t>(s.http_queue);
@@ -77,7 +78,7 @@ listener::listener(std::string name, router routes, const config::settings& s,
   server_.Delete(".*", dispatch);
   server_.Options(".*", dispatch);
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    log_request(name_, req, res);
+    log_request(name_, req, res, requests_);
   });
   // cpp-httplib calls this for every status >= 400, also when a handler has
   // written its problem already; it fills in only what the library decided.

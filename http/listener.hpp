@@ -10,6 +10,7 @@
 #include "config/settings.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
+#include "support/metrics.hpp"
 
 namespace concert::http {
 
@@ -37,11 +38,17 @@ public:
   /// Stops accepting, lets in-flight requests finish, and joins.
   void stop();
 
+  /// This port's request counters and latencies.
+  const metrics::http_requests& requests() const {
+    return requests_;
+  }
+
 private:
   std::string name_;
   router routes_;
   std::string bearer_token_;
   rate_limiter limiter_;
+  metrics::http_requests requests_;
   httplib::Server server_;
   socket_t socket_ = INVALID_SOCKET;
   int backlog_ = 0;

@@ -28,23 +28,26 @@ void begin_request(const httplib::Request& req, httplib::Response& res) {
   context.started = std::chrono::steady_clock::now();
   context.begun = true;
   context.route.clear();
+  context.route_index = -1;
   auto id = req.get_header_value("X-Request-Id");
   context.request_id = usable_id(id) ? id : random_uuid_v4();
   res.set_header("X-Request-Id", context.request_id);
 }
 
 void log_request(const std::string& listener, const httplib::Request& req,
-                 const httplib::Response& res) {
+                 const httplib::Response& res, metrics::http_requests& requests) {
   auto& context = current_request();
   if (!context.begun) {
     context.started = std::chrono::steady_clock::now();
     context.route.clear();
+    context.route_index = -1;
     context.request_id = random_uuid_v4();
   }
   context.begun = false;
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - context.started)
                   .count();
+  requests.record(context.route_index, res.status, static_cast<double>(micros) / 1e6);
   log::info("request", {{"listener", listener},
                         {"method", req.method},
                         {"route", context.route.empty() ? "unmatched" : context.route},

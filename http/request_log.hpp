@@ -5,6 +5,8 @@
 
 #include <httplib.h>
 
+#include "support/metrics.hpp"
+
 namespace concert::http {
 
 /// What the access log needs to know about the request a worker thread is
@@ -16,6 +18,8 @@ struct request_context {
   /// status's reason when nothing matched, so labels stay few.
   std::string route;
   std::string request_id;
+  /// The index of the route that ran, or -1.
+  int route_index = -1;
   /// False when cpp-httplib refused the request before routing (413, a
   /// broken request line), so nothing above was set for it.
   bool begun = false;
@@ -28,8 +32,9 @@ request_context& current_request();
 /// (up to 64 visible characters) or makes one, echoed on the response.
 void begin_request(const httplib::Request& req, httplib::Response& res);
 
-/// Writes the request's log line: method, route, status, latency, id.
+/// Writes the request's log line (method, route, status, latency, id) and
+/// counts it in `requests`.
 void log_request(const std::string& listener, const httplib::Request& req,
-                 const httplib::Response& res);
+                 const httplib::Response& res, metrics::http_requests& requests);
 
 } // namespace concert::http

@@ -21,16 +21,25 @@ void router::add(std::string method, const std::string& pattern, handler h, std:
                      name.empty() ? name_of(pattern) : std::move(name)});
 }
 
+std::vector<std::pair<std::string, std::string>> router::route_list() const {
+  std::vector<std::pair<std::string, std::string>> list;
+  for (const auto& r : routes_)
+    list.emplace_back(r.method, r.name);
+  return list;
+}
+
 void router::dispatch(const httplib::Request& req, httplib::Response& res) const {
   // cpp-httplib answers HEAD from the GET handler and drops the body itself.
   const auto& method = req.method == "HEAD" ? std::string{"GET"} : req.method;
   std::string allowed;
-  for (const auto& r : routes_) {
+  for (size_t index = 0; index < routes_.size(); ++index) {
+    const auto& r = routes_[index];
     std::smatch match;
     if (!std::regex_match(req.path, match, r.pattern))
       continue;
     current_request().route = r.name;
     if (r.method == method) {
+      current_request().route_index = static_cast<int>(index);
       params captured;
       for (size_t i = 1; i < match.size(); ++i)
         captured.push_back(match[i].str());

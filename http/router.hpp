@@ -22,6 +22,9 @@ public:
   /// the pattern itself when not given.
   void add(std::string method, const std::string& pattern, handler h, std::string name = {});
 
+  /// Every route as (method, name), in the order of their indices.
+  std::vector<std::pair<std::string, std::string>> route_list() const;
+
   /// Runs the matching handler, or answers 404 or 405 (with `Allow`); notes
   /// the matched route's name in current_request().
   void dispatch(const httplib::Request& req, httplib::Response& res) const;

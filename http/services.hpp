@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/actors.hpp"
+#include "support/metrics.hpp"
 
 namespace concert::http {
 
@@ -17,6 +18,9 @@ struct services {
   queue_actor queue;
   /// Set once every actor has rebuilt its state from the database.
   const std::atomic<bool>& recovered;
+  /// The listeners' request counters, for /metrics; filled in once the
+  /// listeners exist.
+  std::vector<const metrics::http_requests*> http_metrics;
 };
 
 } // namespace concert::http

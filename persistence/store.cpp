@@ -5,6 +5,7 @@
 #include "actors/errors.hpp"
 #include "actors/view_json.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 
 namespace concert {
 
@@ -70,6 +71,7 @@ void flush(store_pointer self) {
   if (batch.empty())
     return;
   caf::error failure;
+  auto started = std::chrono::steady_clock::now();
   try {
     auto& db = connected(self->state);
     pg::transaction tx{db};
@@ -79,6 +81,10 @@ void flush(store_pointer self) {
   } catch (const pg::db_error& e) {
     failure = unavailable(e);
   }
+  auto& m = metrics::actors();
+  m.commit_seconds.observe(
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  m.commit_batch_size.observe(static_cast<double>(batch.size()));
   for (auto& write : batch)
     write->answer(failure);
 }

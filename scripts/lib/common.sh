@@ -15,9 +15,13 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Only the tests need these: promtool checks the /metrics page.
+test_packages=(prometheus)
+
+# ensure_packages [EXTRA...]: installs what is missing of `packages` and EXTRA.
 ensure_packages() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
       || missing+=("$p")
   done
