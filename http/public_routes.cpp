@@ -5,6 +5,7 @@
 #include "http/health.hpp"
 #include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
+#include "http/openapi_document.hpp"
 #include "http/respond.hpp"
 #include "http/wallets.hpp"
 
@@ -88,6 +89,9 @@ router public_routes(const services& s) {
       [](auto& s, auto& req, auto& res, auto&) { issue_token(s, req, res); });
   add("GET", "/api/queue_tokens/([^/]+)",
       [](auto& s, auto& req, auto& res, auto& params) { get_token(s, req, res, params[0]); });
+  routes.add("GET", "/openapi.yaml", [](const request&, response& res, auto&) {
+    res.set_content(openapi_document(), "application/yaml");
+  });
   add_booking_routes(routes, s);
   return routes;
 }

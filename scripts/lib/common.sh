@@ -15,8 +15,25 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Only the tests need these: promtool checks the /metrics page.
+# Only the tests need these: promtool checks the /metrics page, and npm
+# brings Prism, which checks real responses against openapi.yaml.
 test_packages=(prometheus)
+prism_version=5.14.2
+
+# ensure_prism: installs Prism under build/tools once; prints its path.
+ensure_prism() {
+  local tools="$build_dir/tools"
+  local prism="$tools/node_modules/.bin/prism"
+  if [ ! -x "$prism" ]; then
+    # A machine may have Node from elsewhere; Debian's npm only if none.
+    command -v npm >/dev/null || ensure_packages nodejs npm
+    say "installing Prism $prism_version from npm"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
+      "@stoplight/prism-cli@$prism_version" >&2
+  fi
+  echo "$prism"
+}
 
 # ensure_packages [EXTRA...]: installs what is missing of `packages` and EXTRA.
 ensure_packages() {
