@@ -31,6 +31,10 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::expire, std::string>::with<bool>,
   // Every WAITING and ACTIVE token, in line order.
   caf::replies_to<atom::load, atom::tokens>::with<std::vector<token_row>>,
+  // Stores the queue's controls (paused, batch size, interval).
+  caf::replies_to<atom::update, queue_status>::with<bool>,
+  // The stored queue controls; `found` tells whether any were stored.
+  caf::replies_to<atom::load, atom::status>::with<stored_controls>,
   // One token of any status; ec::token_not_found.
   caf::replies_to<atom::load, atom::tokens, std::string>::with<token_row>,
   // The balance and reservations of a user; ec::user_not_found.

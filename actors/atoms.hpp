@@ -71,5 +71,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(concert, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(concert, (concert::stored_answer))
   CAF_ADD_TYPE_ID(concert, (concert::queue_status))
   CAF_ADD_TYPE_ID(concert, (concert::queue_change))
+  CAF_ADD_TYPE_ID(concert, (concert::stored_controls))
 
 CAF_END_TYPE_ID_BLOCK(concert)

@@ -59,6 +59,14 @@ struct queue_status {
   int64_t interval_ms = 0;
 };
 
+/// Queue controls as stored by an operator's last change.
+struct stored_controls {
+  bool found = false;
+  bool paused = false;
+  int64_t batch_size = 0;
+  int64_t interval_ms = 0;
+};
+
 /// A change to the queue's controls; 0 (or -1 for `paused`) leaves a field as it is.
 struct queue_change {
   int8_t paused = -1;
@@ -218,6 +226,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, queue_status& x) {
   return f(caf::meta::type_name("queue_status"), x.waiting, x.active, x.admitted_total, x.paused,
            x.batch_size, x.interval_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_controls& x) {
+  return f(caf::meta::type_name("stored_controls"), x.found, x.paused, x.batch_size,
+           x.interval_ms);
 }
 
 template <class Inspector>

@@ -185,7 +185,57 @@ caf::result<int64_t> check(self_pointer self, const std::string& token) {
   return t.user_id;
 }
 
+void apply(queue_state& st, bool paused, int64_t batch_size, int64_t interval_ms) {
+  st.paused = paused;
+  st.settings.batch_size = batch_size;
+  st.settings.interval = std::chrono::milliseconds{interval_ms};
+}
+
+/// Changes the controls once they are stored, so a pause outlives a crash;
+/// the next tick uses them.
+caf::result<queue_status> update(self_pointer self, const queue_change& change) {
+  auto wanted = status_of(self->state);
+  if (change.paused >= 0)
+    wanted.paused = change.paused == 1;
+  if (change.batch_size > 0)
+    wanted.batch_size = change.batch_size;
+  if (change.interval_ms > 0)
+    wanted.interval_ms = change.interval_ms;
+  auto promise = self->make_response_promise<queue_status>();
+  self->request(self->state.store, store_timeout, atom::update_v, wanted)
+    .then(
+      [=](bool) mutable {
+        auto& st = self->state;
+        apply(st, wanted.paused, wanted.batch_size, wanted.interval_ms);
+        log::info("queue controls changed", {{"paused", st.paused},
+                                             {"batch_size", st.settings.batch_size},
+                                             {"interval_ms", st.settings.interval.count()}});
+        promise.deliver(status_of(st));
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+/// An operator's stored controls win over the configured ones.
+void restore_controls(self_pointer self) {
+  self->request(self->state.store, store_timeout, atom::load_v, atom::status_v)
+    .await(
+      [=](const stored_controls& stored) {
+        if (!stored.found)
+          return;
+        apply(self->state, stored.paused, stored.batch_size, stored.interval_ms);
+        log::info("queue controls restored from the database",
+                  {{"paused", stored.paused},
+                   {"batch_size", stored.batch_size},
+                   {"interval_ms", stored.interval_ms}});
+      },
+      [](const caf::error& err) {
+        log::error("queue controls not restored", {{"error", caf::to_string(err)}});
+      });
+}
+
 caf::result<int32_t> recover(self_pointer self) {
+  restore_controls(self);
   auto promise = self->make_response_promise<int32_t>();
   self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v)
     .then(
@@ -239,19 +289,7 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
     [=](atom::tick) { tick(self); },
     [=](atom::revoke, const std::string& token) { return revoke(self, token); },
     [=](atom::get, atom::status) { return status_of(self->state); },
-    [=](atom::update, const queue_change& change) {
-      auto& st = self->state;
-      if (change.paused >= 0)
-        st.paused = change.paused == 1;
-      if (change.batch_size > 0)
-        st.settings.batch_size = change.batch_size;
-      if (change.interval_ms > 0)
-        st.settings.interval = std::chrono::milliseconds{change.interval_ms};
-      log::info("queue controls changed", {{"paused", st.paused},
-                                           {"batch_size", st.settings.batch_size},
-                                           {"interval_ms", st.settings.interval.count()}});
-      return status_of(st);
-    },
+    [=](atom::update, const queue_change& change) { return update(self, change); },
     [=](atom::expire, const std::string& token) {
       auto i = self->state.tokens.find(token);
       if (i == self->state.tokens.end() || i->second.status != token_status::active

@@ -110,9 +110,9 @@ struct payment_run {
   caf::typed_response_promise<payment_view> promise;
 };
 
-void abort_payment(payment_run& run) {
+void abort_payment(self_pointer self, const payment_run& run) {
   for (auto& [seats, ids] : run.begun)
-    caf::anon_send(seats, atom::abort_pay_v, ids);
+    self->send(seats, atom::abort_pay_v, ids);
 }
 
 /// Debits and writes the payment once every seat manager has marked its holds.
@@ -122,7 +122,7 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
   for (const auto& item : run->items)
     amount += item.price;
   if (amount > st.balance - st.reserved) {
-    abort_payment(*run);
+    abort_payment(self, *run);
     run->promise.deliver(make_error(ec::insufficient_balance,
                                     "the payment needs " + std::to_string(amount) + ", the balance is "
                                       + std::to_string(st.balance - st.reserved)));
@@ -148,7 +148,7 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
       },
       [=](caf::error& err) mutable {
         self->state.reserved -= amount;
-        abort_payment(*run);
+        abort_payment(self, *run);
         run->promise.deliver(std::move(err));
       });
 }
@@ -174,12 +174,12 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
               begin_next(self, run);
             },
             [=](caf::error& err) mutable {
-              abort_payment(*run);
+              abort_payment(self, *run);
               run->promise.deliver(std::move(err));
             });
       },
       [=](caf::error& err) mutable {
-        abort_payment(*run);
+        abort_payment(self, *run);
         run->promise.deliver(std::move(err));
       });
 }

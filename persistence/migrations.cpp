@@ -95,6 +95,16 @@ const std::vector<migration>& migrations() {
         PRIMARY KEY (scope, user_id, key)
       );
     )sql"},
+    {4, "queue controls", R"sql(
+      -- The operator's last live change to admission; restored at start.
+      CREATE TABLE queue_controls (
+        id integer PRIMARY KEY CHECK (id = 1),
+        paused boolean NOT NULL,
+        batch_size integer NOT NULL CHECK (batch_size BETWEEN 1 AND 100000),
+        interval_ms integer NOT NULL CHECK (interval_ms BETWEEN 10 AND 3600000),
+        changed_at timestamptz NOT NULL DEFAULT now()
+      );
+    )sql"},
   };
   return all;
 }

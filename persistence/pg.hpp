@@ -43,10 +43,6 @@ public:
     return PQntuples(raw_.get());
   }
 
-  bool is_null(int row, int column) const {
-    return PQgetisnull(raw_.get(), row, column) == 1;
-  }
-
   std::string text(int row, int column) const {
     return PQgetvalue(raw_.get(), row, column);
   }

@@ -321,6 +321,24 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         return result;
       });
     },
+    [=](atom::update, const queue_status& controls) {
+      return queue_write<bool>(self, [controls](pg::connection& db) -> caf::expected<bool> {
+        db.exec("INSERT INTO queue_controls (id, paused, batch_size, interval_ms)"
+                " VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET paused = $1,"
+                " batch_size = $2, interval_ms = $3, changed_at = now()",
+                {controls.paused ? "true" : "false", std::to_string(controls.batch_size),
+                 std::to_string(controls.interval_ms)});
+        return true;
+      });
+    },
+    [=](atom::load, atom::status) {
+      return read<stored_controls>(self, [](pg::connection& db) -> caf::expected<stored_controls> {
+        auto rows = db.exec("SELECT paused, batch_size, interval_ms FROM queue_controls");
+        if (rows.rows() == 0)
+          return stored_controls{};
+        return stored_controls{true, rows.text(0, 0) == "t", rows.int64(0, 1), rows.int64(0, 2)};
+      });
+    },
     [=](atom::load, atom::tokens, const std::string& token) {
       return read<token_row>(self, [token](pg::connection& db) -> caf::expected<token_row> {
         auto rows = db.exec("SELECT token::text, user_id, status, " + epoch_ms("expires_at")

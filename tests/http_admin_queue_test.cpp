@@ -97,3 +97,23 @@ TEST_F(http_admin_queue, revoking_an_unknown_token_is_404) {
   EXPECT_EQ(r.code(), "TOKEN_NOT_FOUND");
   EXPECT_EQ(send(flow.admin, "DELETE", "/admin/queue_tokens/nope").status, 404);
 }
+
+TEST(http_admin_queue_durability, a_pause_survives_kill_9) {
+  test_database db;
+  {
+    server_process server{db.url(), fast_queue()};
+    booking flow{server};
+    ASSERT_EQ(post(flow.admin, "/admin/queue", R"({"paused": true, "batchSize": 3})").status, 200);
+    server.stop(SIGKILL);
+  }
+  server_process server{db.url(), fast_queue()};
+  booking flow{server};
+  auto status = get(flow.admin, "/admin/queue");
+  EXPECT_EQ(status.body.at("paused"), true);
+  EXPECT_EQ(status.body.at("batchSize"), 3);
+  auto r = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump());
+  std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + r.body.at("token").get<std::string>())
+              .body.at("status"),
+            "WAITING");
+}

@@ -224,3 +224,20 @@ TEST_F(queue_test, a_revoked_active_token_is_invalid_at_once) {
   EXPECT_EQ(ask<queue_status>(queue, atom::get_v, atom::status_v)->active, 0);
   EXPECT_EQ(script->tokens_expired, (std::vector<std::string>{t.token}));
 }
+
+TEST_F(queue_test, controls_are_stored_before_the_answer_and_restored_at_start) {
+  script->controls = stored_controls{true, true, 3, 2000};
+  start(10, 100);
+  auto restored = ask<queue_status>(queue, atom::get_v, atom::status_v);
+  EXPECT_TRUE(restored->paused);
+  EXPECT_EQ(restored->batch_size, 3);
+  EXPECT_EQ(restored->interval_ms, 2000);
+  script->commit_at_once = false;
+  auto pending = ask<queue_status>(queue, atom::update_v, queue_change{0, 0, 0});
+  EXPECT_FALSE(pending) << "no answer before the write";
+  EXPECT_TRUE(ask<queue_status>(queue, atom::get_v, atom::status_v)->paused)
+    << "nor any effect";
+  commit();
+  EXPECT_FALSE(ask<queue_status>(queue, atom::get_v, atom::status_v)->paused);
+  EXPECT_FALSE(script->controls.paused);
+}

@@ -47,6 +47,12 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       return write(self, script, true);
     },
     [=](atom::load, atom::tokens) { return script->tokens; },
+    [=](atom::update, const queue_status& controls) {
+      script->controls = stored_controls{true, controls.paused, controls.batch_size,
+                                         controls.interval_ms};
+      return write(self, script, true);
+    },
+    [=](atom::load, atom::status) { return script->controls; },
     [=](atom::load, atom::tokens, const std::string& token) -> caf::result<token_row> {
       for (const auto& row : script->tokens)
         if (row.token == token)

@@ -23,6 +23,7 @@ struct store_script {
 
   std::vector<concert_info> concerts;
   std::vector<token_row> tokens;
+  stored_controls controls;
   std::map<std::string, std::vector<reservation_view>> reservations_by_date;
   std::map<int64_t, wallet_row> wallets;
 
