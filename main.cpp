@@ -3,6 +3,8 @@
 #include <csignal>
 #include <iostream>
 
+#include <sys/resource.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
@@ -45,6 +47,17 @@ sigset_t block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   return set;
+}
+
+/// Every connection is a file descriptor; the usual soft limit of 1024 is
+/// below what the pool's queue alone may hold, so take what the hard limit
+/// allows.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 void migrate(const std::string& database_url) {
@@ -92,6 +105,7 @@ struct actors_guard {
 
 int main(int argc, char** argv) {
   auto stop_signals = block_stop_signals();
+  raise_file_limit();
   config::settings settings;
   try {
     auto loaded = config::load({argv + 1, argv + argc}, config::concert_environment(environ));
