@@ -71,6 +71,13 @@ void end(self_pointer self, queue_token& t) {
   publish(self->state);
 }
 
+/// A token's time is up: it ends here at once and in the database right
+/// after.
+void expire_by_time(self_pointer self, queue_token& t) {
+  end(self, t);
+  write_behind(self, "expire", atom::expire_v, t.token);
+}
+
 queue_status status_of(const queue_state& st) {
   return {static_cast<int64_t>(st.line.size()), st.active, st.admitted_total, st.paused,
           st.settings.batch_size, st.settings.interval.count()};
@@ -176,10 +183,8 @@ caf::result<int64_t> check(self_pointer self, const std::string& token) {
   auto& t = i->second;
   if (t.status == token_status::waiting)
     return make_error(ec::not_admitted, "the token is still waiting in line");
-  if (t.status == token_status::active && self->clock().now() >= t.deadline) {
-    end(self, t);
-    write_behind(self, "expire", atom::expire_v, t.token);
-  }
+  if (t.status == token_status::active && self->clock().now() >= t.deadline)
+    expire_by_time(self, t);
   if (t.status == token_status::expired)
     return make_error(ec::token_invalid, "the queue token has expired");
   return t.user_id;
@@ -251,10 +256,8 @@ caf::result<int32_t> recover(self_pointer self) {
           self->state.live_by_user[row.user_id] = row.token;
           auto remaining = std::max<int64_t>(row.expires_at - now, 0);
           activate(self, t, row.expires_at, std::chrono::milliseconds{remaining});
-          if (remaining == 0) {
-            end(self, t);
-            write_behind(self, "expire", atom::expire_v, t.token);
-          }
+          if (remaining == 0)
+            expire_by_time(self, t);
         }
         publish(self->state);
         self->delayed_send(self, self->state.settings.interval, atom::tick_v);
@@ -295,8 +298,7 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
       if (i == self->state.tokens.end() || i->second.status != token_status::active
           || self->clock().now() < i->second.deadline)
         return;
-      end(self, i->second);
-      write_behind(self, "expire", atom::expire_v, token);
+      expire_by_time(self, i->second);
     },
     [=](atom::recover) { return recover(self); },
   };

@@ -26,14 +26,13 @@ void forget_lapsed_holds(self_pointer self) {
     i = i->second <= now ? holds.erase(i) : std::next(i);
 }
 
-/// Runs `then` with the seat manager of `date`, or answers `promise` with
-/// the catalog's error.
-template <class T, class F>
-void with_seats(self_pointer self, const std::string& date, caf::typed_response_promise<T> promise,
-                F then) {
+/// Runs `then` with the seat manager of `date`, or `failed` with the
+/// catalog's error.
+template <class F, class G>
+void with_seats(self_pointer self, const std::string& date, F then, G failed) {
   self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
     .then([=](const seat_manager_actor& seats) mutable { then(seats); },
-          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+          [=](caf::error& err) mutable { failed(std::move(err)); });
 }
 
 caf::result<user_record> charge(self_pointer self, int64_t amount, const idempotency_claim& claim) {
@@ -75,14 +74,14 @@ caf::result<reservation_view> hold(self_pointer self, const std::string& date, i
     self->state.reservation_dates[outcome->reservation_id] = date;
     promise.deliver(std::move(*outcome));
   };
-  self->request(st.catalog, store_timeout, atom::lookup_v, date)
-    .then(
-      [=](const seat_manager_actor& seats) mutable {
-        self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat, claim)
-          .then([=](reservation_view& r) mutable { done(std::move(r)); },
-                [=](caf::error& err) mutable { done(std::move(err)); });
-      },
-      [=](caf::error& err) mutable { done(std::move(err)); });
+  with_seats(
+    self, date,
+    [=](const seat_manager_actor& seats) mutable {
+      self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat, claim)
+        .then([=](reservation_view& r) mutable { done(std::move(r)); },
+              [=](caf::error& err) mutable { done(std::move(err)); });
+    },
+    [=](caf::error err) mutable { done(std::move(err)); });
   return promise;
 }
 
@@ -94,9 +93,9 @@ caf::result<reservation_view> on_reservation(self_pointer self, int64_t id, F th
   if (i == self->state.reservation_dates.end())
     return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
   auto promise = self->make_response_promise<reservation_view>();
-  with_seats(self, i->second, promise, [=](const seat_manager_actor& seats) mutable {
-    then(seats, promise);
-  });
+  with_seats(
+    self, i->second, [=](const seat_manager_actor& seats) mutable { then(seats, promise); },
+    [=](caf::error err) mutable { promise.deliver(std::move(err)); });
   return promise;
 }
 
@@ -161,27 +160,24 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
     settle(self, run);
     return;
   }
-  const auto& [date, ids] = run->by_date[index];
-  self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
-    .then(
-      [=](const seat_manager_actor& seats) mutable {
-        const auto& ids = run->by_date[index].second;
-        self->request(seats, store_timeout, atom::begin_pay_v, self->state.user_id, ids)
-          .then(
-            [=](std::vector<paid_item>& items) mutable {
-              run->begun.emplace_back(seats, run->by_date[index].second);
-              run->items.insert(run->items.end(), items.begin(), items.end());
-              begin_next(self, run);
-            },
-            [=](caf::error& err) mutable {
-              abort_payment(self, *run);
-              run->promise.deliver(std::move(err));
-            });
-      },
-      [=](caf::error& err) mutable {
-        abort_payment(self, *run);
-        run->promise.deliver(std::move(err));
-      });
+  auto refused = [=](caf::error err) mutable {
+    abort_payment(self, *run);
+    run->promise.deliver(std::move(err));
+  };
+  with_seats(
+    self, run->by_date[index].first,
+    [=](const seat_manager_actor& seats) mutable {
+      const auto& ids = run->by_date[index].second;
+      self->request(seats, store_timeout, atom::begin_pay_v, self->state.user_id, ids)
+        .then(
+          [=](std::vector<paid_item>& items) mutable {
+            run->begun.emplace_back(seats, run->by_date[index].second);
+            run->items.insert(run->items.end(), items.begin(), items.end());
+            begin_next(self, run);
+          },
+          [=](caf::error& err) mutable { refused(std::move(err)); });
+    },
+    refused);
 }
 
 caf::result<payment_view> pay(self_pointer self, const std::string& token,

@@ -40,10 +40,10 @@ void available_dates(const services& s, const request& req, response& res, const
 
 void seats(const services& s, const request& req, response& res, const caller&,
            const std::string& date) {
-  if (!is_calendar_date(date))
-    return send_error(req, res,
-                      make_error(ec::invalid_request, "date: must be a calendar date as YYYY-MM-DD"));
-  auto manager = ask<seat_manager_actor>(s.system, s.catalog, atom::lookup_v, date);
+  auto valid = decode_date(date);
+  if (!valid)
+    return send_error(req, res, valid.error());
+  auto manager = ask<seat_manager_actor>(s.system, s.catalog, atom::lookup_v, *valid);
   if (!manager)
     return send_error(req, res, manager.error());
   reply(req, res, 200, ask<seat_list>(s.system, *manager, atom::get_v, atom::seats_v));
@@ -106,17 +106,25 @@ bool replayed_payment(const services& s, const request& req, response& res) {
   return true;
 }
 
+/// What a route may still answer after its token was refused: whether it
+/// did. Only a payment replay has such an answer.
+using refused_token_fallback = bool (*)(const services&, const request&, response&);
+
+bool no_fallback(const services&, const request&, response&) {
+  return false;
+}
+
 } // namespace
 
 void add_booking_routes(router& routes, const services& s) {
-  auto add = [&](const char* method, const char* pattern, auto handler) {
+  auto add = [&](const char* method, const char* pattern, auto handler,
+                 refused_token_fallback fallback = no_fallback) {
     routes.add(method, pattern,
-               when_ready(s, [&s, handler](const request& req, response& res,
-                                           const router::params& params) {
+               when_ready(s, [&s, handler, fallback](const request& req, response& res,
+                                                     const router::params& params) {
                  auto who = check_token(s, req);
                  if (!who) {
-                   if (who.error() == make_error(ec::token_invalid) && req.path == "/api/payments"
-                       && replayed_payment(s, req, res))
+                   if (who.error() == make_error(ec::token_invalid) && fallback(s, req, res))
                      return;
                    return send_error(req, res, who.error());
                  }
@@ -136,8 +144,10 @@ void add_booking_routes(router& routes, const services& s) {
       [](auto& s, auto& req, auto& res, auto& who, auto& params) {
         on_reservation(s, req, res, who, params[0], atom::cancel_v);
       });
-  add("POST", "/api/payments",
-      [](auto& s, auto& req, auto& res, auto& who, auto&) { pay(s, req, res, who); });
+  add(
+    "POST", "/api/payments",
+    [](auto& s, auto& req, auto& res, auto& who, auto&) { pay(s, req, res, who); },
+    replayed_payment);
 }
 
 } // namespace concert::http

@@ -76,9 +76,7 @@ caf::expected<int64_t> required_integer(const json& body, const char* field, int
 
 caf::expected<std::string> required_date(const json& body) {
   auto date = body.find("date");
-  if (date == body.end() || !date->is_string() || !is_calendar_date(date->get<std::string>()))
-    return invalid("date: must be a calendar date as YYYY-MM-DD");
-  return date->get<std::string>();
+  return decode_date(date == body.end() || !date->is_string() ? "" : date->get<std::string>());
 }
 
 /// A positive JSON integer field; `what` and the error code say what is wrong.
@@ -150,6 +148,12 @@ caf::expected<int64_t> decode_user_ref(const std::string& body) {
   if (!object)
     return object.error();
   return required_positive(*object, "userId", max_id);
+}
+
+caf::expected<std::string> decode_date(const std::string& text) {
+  if (!is_calendar_date(text))
+    return invalid("date: must be a calendar date as YYYY-MM-DD");
+  return text;
 }
 
 caf::expected<int64_t> decode_id(const std::string& text, const char* what) {

@@ -30,6 +30,9 @@ caf::expected<charge_request> decode_charge(const std::string& body);
 /// `{"userId": 1}`.
 caf::expected<int64_t> decode_user_ref(const std::string& body);
 
+/// A calendar date (`YYYY-MM-DD`) from a path segment.
+caf::expected<std::string> decode_date(const std::string& text);
+
 /// A positive id from a query parameter or path segment; `what` names it.
 caf::expected<int64_t> decode_id(const std::string& text, const char* what);
 

@@ -5,7 +5,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "http/json_codec.hpp"
+#include "actors/view_json.hpp"
 
 namespace concert::http {
 
