@@ -15,6 +15,7 @@
 #include "actors/user_directory.hpp"
 #include "config/settings.hpp"
 #include "http/admin_routes.hpp"
+#include "http/event_streams.hpp"
 #include "http/ask.hpp"
 #include "http/listener.hpp"
 #include "http/public_routes.hpp"
@@ -133,10 +134,13 @@ int main(int argc, char** argv) {
                               std::chrono::milliseconds{settings.hold_seconds * 1000});
   auto users = system.spawn(concert::user_directory, store, catalog, queue,
                             static_cast<int32_t>(settings.max_holds_per_user));
+  auto streams = system.spawn(http::event_streams, queue, http::keep_alive_interval);
   actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
-                      caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users)}};
+                      caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users),
+                      caf::actor_cast<caf::actor>(streams)}};
   std::atomic<bool> recovered{false};
-  http::services services{system, store, catalog, users, queue, recovered, {}};
+  http::services services{system,  store,     catalog,  users, queue,
+                          streams, settings.max_streams, recovered, {}};
 
   http::listener public_api{"public", http::public_routes(services), settings, {},
                             settings.rate_limit_rps};

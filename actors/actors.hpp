@@ -61,6 +61,11 @@ using store_actor = caf::typed_actor<
   // Answers once the database answers a trivial query.
   caf::replies_to<atom::ping>::with<bool>>;
 
+/// Hears of a queue token whenever its position or status changes.
+using token_watcher_actor = caf::typed_actor<
+  // The token as it is now.
+  caf::reacts_to<atom::update, token_view>>;
+
 /// Owns the waiting line and the tokens: admits in batches on a tick, ends
 /// ACTIVE tokens after their TTL.
 using queue_actor = caf::typed_actor<
@@ -72,6 +77,11 @@ using queue_actor = caf::typed_actor<
   caf::replies_to<atom::check, std::string>::with<int64_t>,
   // A payment has expired the token in the database.
   caf::reacts_to<atom::ended, std::string>,
+  // Replies the token now, then tells the watcher of each change of its
+  // position or status until it is ACTIVE or EXPIRED; ec::token_not_found.
+  caf::replies_to<atom::watch, std::string, token_watcher_actor>::with<token_view>,
+  // The watcher wants no more changes of the token.
+  caf::reacts_to<atom::unwatch, std::string, token_watcher_actor>,
   // Ends a token at once (admin); ec::token_not_found.
   caf::replies_to<atom::revoke, std::string>::with<token_view>,
   // Counts and controls.

@@ -61,6 +61,8 @@ enum class ec : uint8_t {
   database_unavailable,
   /// State is still being recovered from the database.
   not_ready,
+  /// As many event streams are open as allowed.
+  streams_full,
 };
 
 /// The CAF error category of `ec`.

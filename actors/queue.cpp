@@ -61,14 +61,63 @@ void publish(const queue_state& st) {
   metrics::actors().queue_active.store(st.active);
 }
 
+/// Tells the watchers of every watched token whose position or status has
+/// changed; a token that is no longer WAITING changes no more, so its
+/// watchers are told one last time and dropped.
+void tell_watchers(self_pointer self) {
+  auto& st = self->state;
+  for (auto i = st.watched.begin(); i != st.watched.end();) {
+    const auto& t = st.tokens.at(i->first);
+    auto view = view_of(st, t);
+    auto& watch = i->second;
+    if (t.status == token_status::waiting && view.position == watch.told_position) {
+      ++i;
+      continue;
+    }
+    for (const auto& w : watch.watchers)
+      self->send(w, atom::update_v, view);
+    watch.told_position = view.position;
+    i = t.status == token_status::waiting ? std::next(i) : st.watched.erase(i);
+  }
+}
+
+caf::result<token_view> watch(self_pointer self, const std::string& token,
+                              const token_watcher_actor& watcher) {
+  auto& st = self->state;
+  auto i = st.tokens.find(token);
+  if (i == st.tokens.end())
+    return make_error(ec::token_not_found, "no live queue token " + token);
+  auto view = view_of(st, i->second);
+  if (i->second.status == token_status::waiting) {
+    auto& watch = st.watched[token];
+    watch.watchers.push_back(watcher);
+    watch.told_position = view.position;
+  }
+  return view;
+}
+
+void unwatch(self_pointer self, const std::string& token, const token_watcher_actor& watcher) {
+  auto i = self->state.watched.find(token);
+  if (i == self->state.watched.end())
+    return;
+  auto& watchers = i->second.watchers;
+  watchers.erase(std::remove(watchers.begin(), watchers.end(), watcher), watchers.end());
+  if (watchers.empty())
+    self->state.watched.erase(i);
+}
+
 void end(self_pointer self, queue_token& t) {
+  auto was_waiting = t.status == token_status::waiting;
   if (t.status == token_status::active)
     --self->state.active;
-  else if (t.status == token_status::waiting)
+  else if (was_waiting)
     self->state.line.remove(t.line_number);
   t.status = token_status::expired;
   self->state.live_by_user.erase(t.user_id);
   publish(self->state);
+  // Everyone behind a token that leaves the line moves up.
+  if (was_waiting)
+    tell_watchers(self);
 }
 
 /// A token's time is up: it ends here at once and in the database right
@@ -172,6 +221,7 @@ void tick(self_pointer self) {
                                  {"active", st.active},
                                  {"waiting", st.line.size()}});
     write_behind(self, "admit", atom::admit_v, std::move(admitted));
+    tell_watchers(self);
   }
   self->delayed_send(self, st.settings.interval, atom::tick_v);
 }
@@ -288,6 +338,12 @@ queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self
         end(self, i->second);
         i->second.expires_at = now_ms();
       }
+    },
+    [=](atom::watch, const std::string& token, const token_watcher_actor& watcher) {
+      return watch(self, token, watcher);
+    },
+    [=](atom::unwatch, const std::string& token, const token_watcher_actor& watcher) {
+      unwatch(self, token, watcher);
     },
     [=](atom::tick) { tick(self); },
     [=](atom::revoke, const std::string& token) { return revoke(self, token); },

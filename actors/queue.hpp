@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <caf/actor_clock.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -34,6 +35,12 @@ struct queue_token {
   caf::actor_clock::time_point deadline;
 };
 
+/// Who hears of a WAITING token's changes, and what they heard last.
+struct token_watch {
+  std::vector<token_watcher_actor> watchers;
+  int64_t told_position = 0;
+};
+
 struct queue_state {
   static inline const char* name = "queue";
   queue_settings settings;
@@ -46,6 +53,8 @@ struct queue_state {
   /// Users whose new token is being written: they hold one already.
   std::unordered_set<int64_t> issuing;
   int64_t active = 0;
+  /// WAITING tokens somebody watches.
+  std::unordered_map<std::string, token_watch> watched;
   /// Tokens admitted since the server started.
   int64_t admitted_total = 0;
   bool paused = false;

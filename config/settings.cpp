@@ -111,6 +111,8 @@ const std::vector<spec>& specs() {
             "worker threads per listener"),
     integer("CONCERT_HTTP_QUEUE", &settings::http_queue, 1, 1000000,
             "connections waiting for a worker before accepting pauses"),
+    integer("CONCERT_MAX_STREAMS", &settings::max_streams, 1, 1000000,
+            "open queue-position event streams before new ones get 503"),
     boolean("CONCERT_DEMO_CATALOG", &settings::demo_catalog,
             "load demo concerts into an empty catalogue"),
   };

@@ -30,6 +30,8 @@ struct settings {
   int64_t http_threads = 16;
   /// Connections waiting for a worker before accept() pauses.
   int64_t http_queue = 1024;
+  /// Open Server-Sent Events streams before new ones are refused.
+  int64_t max_streams = 10000;
   /// Loads a few demo concerts when the catalogue is empty.
   bool demo_catalog = false;
 };

@@ -67,6 +67,8 @@ problem domain_problem(ec code, std::string detail) {
       return with(503, "SERVICE_UNAVAILABLE", "the database is unavailable");
     case ec::not_ready:
       return with(503, "NOT_READY", "the server is still recovering its state");
+    case ec::streams_full:
+      return with(503, "TOO_MANY_STREAMS", "as many event streams are open as allowed");
     case ec::none:
       break;
   }

@@ -7,6 +7,7 @@
 #include "http/json_codec.hpp"
 #include "http/openapi_document.hpp"
 #include "http/respond.hpp"
+#include "http/token_stream.hpp"
 #include "http/wallets.hpp"
 
 namespace concert::http {
@@ -65,8 +66,12 @@ void issue_token(const services& s, const request& req, response& res) {
   reply(req, res, 201, ask<token_view>(s.system, s.queue, atom::create_v, *user));
 }
 
+/// The token, or with `Accept: text/event-stream` a stream of its changes.
 void get_token(const services& s, const request& req, response& res, const std::string& token) {
-  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::get_v, token));
+  auto found = ask<token_view>(s.system, s.queue, atom::get_v, token);
+  if (found && wants_event_stream(req))
+    return stream_token(s, req, res, *found);
+  reply(req, res, 200, found);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "http/request_log.hpp"
 
+#include <unistd.h>
+
 #include "support/log.hpp"
 #include "support/uuid.hpp"
 
@@ -16,6 +18,14 @@ bool usable_id(const std::string& id) {
   return true;
 }
 
+/// A response the library failed to write was never logged, so the next
+/// request closes what the last one left open.
+void close_after_response(request_context& context) {
+  if (context.close_after_response >= 0)
+    close(context.close_after_response);
+  context.close_after_response = -1;
+}
+
 } // namespace
 
 request_context& current_request() {
@@ -25,6 +35,7 @@ request_context& current_request() {
 
 void begin_request(const httplib::Request& req, httplib::Response& res) {
   auto& context = current_request();
+  close_after_response(context);
   context.started = std::chrono::steady_clock::now();
   context.begun = true;
   context.route.clear();
@@ -44,6 +55,7 @@ void log_request(const std::string& listener, const httplib::Request& req,
     context.request_id = random_uuid_v4();
   }
   context.begun = false;
+  close_after_response(context);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - context.started)
                   .count();

@@ -20,6 +20,9 @@ struct request_context {
   std::string request_id;
   /// The index of the route that ran, or -1.
   int route_index = -1;
+  /// A descriptor to close once the response is written, or -1: where a
+  /// route that took its connection away lets the library's writes go.
+  int close_after_response = -1;
   /// False when cpp-httplib refused the request before routing (413, a
   /// broken request line), so nothing above was set for it.
   bool begun = false;

@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/actors.hpp"
+#include "http/event_streams.hpp"
 #include "support/metrics.hpp"
 
 namespace concert::http {
@@ -16,6 +17,9 @@ struct services {
   catalog_actor catalog;
   user_directory_actor users;
   queue_actor queue;
+  event_streams_actor streams;
+  /// Open event streams before new ones are refused.
+  int64_t max_streams;
   /// Set once every actor has rebuilt its state from the database.
   const std::atomic<bool>& recovered;
   /// The listeners' request counters, for /metrics; filled in once the

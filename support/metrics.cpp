@@ -111,6 +111,10 @@ void domain::write(std::string& out) const {
          holds_cancelled.load(relaxed));
   single("concert_payments_total", "counter", "Payments committed.", payments.load(relaxed));
   single("concert_paid_won_total", "counter", "Amount paid, in won.", paid_amount.load(relaxed));
+  single("concert_event_streams", "gauge", "Open queue-position event streams.",
+         event_streams.load(relaxed));
+  single("concert_events_sent_total", "counter", "Queue-position events written to streams.",
+         events_sent.load(relaxed));
   header(out, "concert_db_commit_seconds", "histogram",
          "Time to commit one group of writes to PostgreSQL.");
   commit_seconds.write(out, "concert_db_commit_seconds", "");

@@ -51,6 +51,8 @@ struct domain {
   std::atomic<uint64_t> holds_cancelled{0};
   std::atomic<uint64_t> payments{0};
   std::atomic<uint64_t> paid_amount{0};
+  std::atomic<int64_t> event_streams{0};
+  std::atomic<uint64_t> events_sent{0};
   histogram commit_seconds{latency_buckets()};
   histogram commit_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
 

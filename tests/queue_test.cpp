@@ -4,46 +4,13 @@
 #include "actors/queue.hpp"
 
 #include "actors/errors.hpp"
-#include "tests/support/deterministic.hpp"
+#include "tests/support/queue_fixture.hpp"
 
 using namespace concert;
 using namespace concert::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-constexpr auto tick = 1000ms;
-constexpr auto ttl = std::chrono::milliseconds{600'000};
-
-class queue_test : public deterministic {
-protected:
-  void start(int64_t batch, int64_t max_active) {
-    queue = sys.spawn(concert::queue, queue_settings{batch, tick, max_active, ttl}, store);
-    own(queue);
-    ASSERT_TRUE(ask<int32_t>(queue, atom::recover_v));
-  }
-
-  token_view issue(int64_t user) {
-    auto t = ask<token_view>(queue, atom::create_v, user);
-    EXPECT_TRUE(t) << caf::to_string(t.error());
-    return t ? *t : token_view{};
-  }
-
-  token_view get(const token_view& t) {
-    return *ask<token_view>(queue, atom::get_v, t.token);
-  }
-
-  std::vector<std::string> statuses(const std::vector<token_view>& tokens) {
-    std::vector<std::string> result;
-    for (const auto& t : tokens)
-      result.push_back(get(t).status);
-    return result;
-  }
-
-  queue_actor queue;
-};
-
-} // namespace
+using queue_test = queue_fixture;
 
 TEST_F(queue_test, tokens_wait_in_line_with_positions_from_one) {
   start(2, 100);

@@ -1,0 +1,150 @@
+#include "http/event_streams.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "actors/timeouts.hpp"
+#include "actors/view_json.hpp"
+#include "support/metrics.hpp"
+
+namespace concert::http {
+
+event_stream::event_stream(event_stream&& other) noexcept
+  : socket_(std::exchange(other.socket_, -1)), last_(std::move(other.last_)) {}
+
+event_stream& event_stream::operator=(event_stream&& other) noexcept {
+  if (this != &other) {
+    if (socket_ >= 0)
+      ::close(socket_);
+    socket_ = std::exchange(other.socket_, -1);
+    last_ = std::move(other.last_);
+  }
+  return *this;
+}
+
+event_stream::~event_stream() {
+  if (socket_ >= 0)
+    ::close(socket_);
+}
+
+bool event_stream::send(const std::string& event) {
+  if (event == last_)
+    return true;
+  last_ = event;
+  if (!write(event))
+    return false;
+  metrics::actors().events_sent.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+bool event_stream::keep_alive() {
+  return write(": keep-alive\n\n");
+}
+
+bool event_stream::peer_closed() const {
+  char byte = 0;
+  auto n = ::recv(socket_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+bool event_stream::write(const std::string& bytes) {
+  ssize_t n = 0;
+  do
+    n = ::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  // A short write leaves half an event behind, so the stream ends either way.
+  return n == static_cast<ssize_t>(bytes.size());
+}
+
+std::string token_event(const token_view& token) {
+  return "event: token\ndata: " + encode(token).dump() + "\n\n";
+}
+
+namespace {
+
+using self_pointer = event_streams_actor::stateful_pointer<event_streams_state>;
+
+/// After ACTIVE or EXPIRED a token changes no more, so its streams end.
+bool is_final(const token_view& token) {
+  return token.status != "WAITING";
+}
+
+void count_open(event_streams_state& st, int64_t change) {
+  st.open += change;
+  metrics::actors().event_streams.store(st.open, std::memory_order_relaxed);
+}
+
+/// Drops the streams of `token` for which `failed` holds; when none is left
+/// the queue stops telling this actor about the token.
+template <class Predicate>
+void drop_if(self_pointer self, const std::string& token, Predicate failed) {
+  auto& st = self->state;
+  auto i = st.by_token.find(token);
+  if (i == st.by_token.end())
+    return;
+  auto& streams = i->second;
+  auto kept = std::remove_if(streams.begin(), streams.end(), failed);
+  count_open(st, -static_cast<int64_t>(streams.end() - kept));
+  streams.erase(kept, streams.end());
+  if (!streams.empty())
+    return;
+  st.by_token.erase(i);
+  self->send(st.queue, atom::unwatch_v, token, caf::actor_cast<token_watcher_actor>(self));
+}
+
+void tell(self_pointer self, const token_view& token) {
+  auto event = token_event(token);
+  auto final = is_final(token);
+  drop_if(self, token.token, [&](event_stream& s) { return !s.send(event) || final; });
+}
+
+void watch(self_pointer self, const std::string& token) {
+  self
+    ->request(self->state.queue, reply_timeout, atom::watch_v, token,
+              caf::actor_cast<token_watcher_actor>(self))
+    .then([=](const token_view& now) { tell(self, now); },
+          [=](const caf::error&) { drop_if(self, token, [](const event_stream&) { return true; }); });
+}
+
+void open(self_pointer self, event_stream stream, const token_view& first) {
+  if (!stream.send(token_event(first)) || is_final(first))
+    return;
+  auto& streams = self->state.by_token[first.token];
+  streams.push_back(std::move(stream));
+  count_open(self->state, 1);
+  if (streams.size() == 1)
+    watch(self, first.token);
+}
+
+void keep_alive(self_pointer self) {
+  std::vector<std::string> tokens;
+  for (const auto& entry : self->state.by_token)
+    tokens.push_back(entry.first);
+  for (const auto& token : tokens)
+    drop_if(self, token, [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
+}
+
+} // namespace
+
+event_streams_actor::behavior_type event_streams(self_pointer self, queue_actor queue,
+                                                 std::chrono::milliseconds keep_alive_interval) {
+  self->state.queue = std::move(queue);
+  self->state.keep_alive_interval = keep_alive_interval;
+  self->delayed_send(self, keep_alive_interval, atom::tick_v);
+  return {
+    [=](atom::open, int32_t socket, const token_view& first) {
+      open(self, event_stream{socket}, first);
+    },
+    [=](atom::update, const token_view& token) { tell(self, token); },
+    [=](atom::tick) {
+      keep_alive(self);
+      self->delayed_send(self, self->state.keep_alive_interval, atom::tick_v);
+    },
+  };
+}
+
+} // namespace concert::http

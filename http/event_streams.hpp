@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
+
+namespace concert::http {
+
+/// Holds the Server-Sent Events streams of queue tokens. Each stream is a
+/// socket taken over from cpp-httplib once its response headers are
+/// written, so an open stream costs a descriptor and a few bytes here, and
+/// no thread. The queue actor pushes each change; writes never wait.
+using event_streams_actor = token_watcher_actor::extend<
+  // Adopts the socket of a stream whose headers are written: sends `first`
+  // as its first event, then the token's changes until ACTIVE or EXPIRED.
+  caf::reacts_to<atom::open, int32_t, token_view>,
+  // Sends every stream a comment line, which finds closed connections and
+  // keeps proxies from timing out idle ones; then schedules the next.
+  caf::reacts_to<atom::tick>>;
+
+/// How often each stream gets a comment line when nothing else happens.
+constexpr auto keep_alive_interval = std::chrono::milliseconds{15000};
+
+/// One client's stream: owns the socket and remembers the last event sent.
+class event_stream {
+public:
+  explicit event_stream(int socket) : socket_(socket) {}
+  event_stream(event_stream&& other) noexcept;
+  event_stream& operator=(event_stream&& other) noexcept;
+  event_stream(const event_stream&) = delete;
+  event_stream& operator=(const event_stream&) = delete;
+  ~event_stream();
+
+  /// Sends `event` unless it is the one sent last. Writes without waiting:
+  /// false when the client has gone or does not read (its socket buffer is
+  /// full), after which the stream is of no use.
+  bool send(const std::string& event);
+
+  /// Sends an SSE comment; false as for send().
+  bool keep_alive();
+
+  /// Whether the client has closed its end.
+  bool peer_closed() const;
+
+private:
+  bool write(const std::string& bytes);
+
+  int socket_ = -1;
+  std::string last_;
+};
+
+/// The `event: token` frame of a token view.
+std::string token_event(const token_view& token);
+
+struct event_streams_state {
+  static inline const char* name = "event_streams";
+  queue_actor queue;
+  std::chrono::milliseconds keep_alive_interval{0};
+  /// The open streams of each WAITING token.
+  std::unordered_map<std::string, std::vector<event_stream>> by_token;
+  int64_t open = 0;
+};
+
+event_streams_actor::behavior_type
+event_streams(event_streams_actor::stateful_pointer<event_streams_state> self, queue_actor queue,
+              std::chrono::milliseconds keep_alive_interval);
+
+} // namespace concert::http

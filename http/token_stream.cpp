@@ -1,0 +1,58 @@
+#include "http/token_stream.hpp"
+
+#include <caf/sec.hpp>
+#include <caf/send.hpp>
+#include <unistd.h>
+
+#include "actors/errors.hpp"
+#include "http/connection_takeover.hpp"
+#include "http/request_log.hpp"
+#include "http/respond.hpp"
+#include "support/metrics.hpp"
+
+namespace concert::http {
+
+namespace {
+
+/// The stream's length is unknown, so the response ends when the
+/// connection closes.
+std::string stream_headers() {
+  return "HTTP/1.1 200 OK\r\n"
+         "Content-Type: text/event-stream\r\n"
+         "Cache-Control: no-cache\r\n"
+         "Connection: close\r\n"
+         "X-Request-Id: "
+         + current_request().request_id + "\r\n\r\n";
+}
+
+} // namespace
+
+bool wants_event_stream(const httplib::Request& req) {
+  return req.get_header_value("Accept").find("text/event-stream") != std::string::npos;
+}
+
+void stream_token(const services& s, const httplib::Request& req, httplib::Response& res,
+                  const token_view& first) {
+  // Streams only ever leave on the event-streams actor's side, so a few
+  // requests racing past this check overshoot the cap by at most the
+  // number of workers.
+  if (metrics::actors().event_streams.load(std::memory_order_relaxed) >= s.max_streams) {
+    res.set_header("Retry-After", "5");
+    return send_error(req, res, make_error(ec::streams_full));
+  }
+  auto taken = take_connection(req);
+  if (taken.socket < 0)
+    return send_error(req, res, caf::make_error(caf::sec::runtime_error, "connection not found"));
+  current_request().close_after_response = taken.sink;
+  // What cpp-httplib writes from here on goes to the sink; the status is
+  // for the request log.
+  res.status = 200;
+  res.set_header("Connection", "close");
+  if (!write_all(taken.socket, stream_headers())) {
+    close(taken.socket);
+    return;
+  }
+  caf::anon_send(s.streams, atom::open_v, static_cast<int32_t>(taken.socket), first);
+}
+
+} // namespace concert::http

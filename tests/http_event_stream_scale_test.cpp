@@ -1,0 +1,93 @@
+// A thousand live-position streams on a server with four HTTP workers: the
+// streams stay open without holding a worker, so other requests are still
+// served, and one admission reaches every stream.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "tests/support/booking.hpp"
+#include "tests/support/event_stream_client.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace concert::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr int stream_count = 1000;
+
+/// One WAITING token each for `count` new users, issued from a few threads.
+std::vector<std::string> issue_tokens(const server_process& server, int count) {
+  std::vector<std::string> tokens(count);
+  std::vector<std::thread> threads;
+  constexpr int thread_count = 8;
+  for (int t = 0; t < thread_count; ++t)
+    threads.emplace_back([&, t] {
+      booking flow{server};
+      for (int i = t; i < count; i += thread_count)
+        tokens[i] = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump())
+                      .body.value("token", "");
+    });
+  for (auto& t : threads)
+    t.join();
+  return tokens;
+}
+
+/// The value of an unlabelled series on the /metrics page.
+std::string metric(booking& flow, const std::string& name) {
+  auto page = flow.admin.Get("/metrics");
+  if (!page)
+    return {};
+  auto at = page->body.find("\n" + name + " ");
+  if (at == std::string::npos)
+    return {};
+  auto start = at + name.size() + 2;
+  return page->body.substr(start, page->body.find('\n', start) - start);
+}
+
+} // namespace
+
+TEST(http_event_stream_scale, a_thousand_open_streams_leave_the_workers_free) {
+  ASSERT_TRUE(allow_open_files(stream_count + 512)) << "the hard open-file limit is too low";
+  test_database db;
+  // If a stream held a worker, the fifth stream would already wait forever.
+  server_process server{db.url(), fast_queue({{"CONCERT_HTTP_THREADS", "4"},
+                                              {"CONCERT_QUEUE_BATCH_SIZE", "1000"}})};
+  booking flow{server};
+  ASSERT_EQ(post(flow.admin, "/admin/queue", R"({"paused": true})").status, 200);
+  auto tokens = issue_tokens(server, stream_count);
+
+  std::vector<event_stream_client> streams;
+  streams.reserve(stream_count);
+  for (const auto& token : tokens)
+    streams.emplace_back(server.port(), "/api/queue_tokens/" + token);
+  std::vector<int64_t> positions;
+  for (auto& s : streams) {
+    auto first = s.next_event();
+    ASSERT_TRUE(first) << "stream " << positions.size() + 1 << " got no first event";
+    positions.push_back(first->at("position").get<int64_t>());
+  }
+  std::sort(positions.begin(), positions.end());
+  EXPECT_EQ(positions.front(), 1);
+  EXPECT_EQ(positions.back(), stream_count);
+
+  // With every stream open, the four workers still serve everyone else.
+  EXPECT_EQ(metric(flow, "concert_event_streams"), std::to_string(stream_count));
+  EXPECT_EQ(get(flow.client, "/healthz").status, 200);
+  EXPECT_EQ(post(flow.client, "/api/users", "{}").status, 201);
+  EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + tokens[0]).body.value("status", ""), "WAITING");
+
+  ASSERT_EQ(post(flow.admin, "/admin/queue", R"({"paused": false})").status, 200);
+  int active = 0;
+  for (auto& s : streams) {
+    auto last = s.next_event();
+    ASSERT_TRUE(last);
+    active += last->at("status") == "ACTIVE" ? 1 : 0;
+    EXPECT_TRUE(s.ends());
+  }
+  EXPECT_EQ(active, stream_count) << "one admission of the whole line reaches every stream";
+  EXPECT_EQ(metric(flow, "concert_event_streams"), "0");
+}
