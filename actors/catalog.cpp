@@ -10,7 +10,7 @@ namespace concert {
 
 namespace {
 
-using self_pointer = catalog_actor::stateful_pointer<catalog_state>;
+using self_pointer = observed_pointer<catalog_actor, catalog_state>;
 
 catalog_entry& add_concert(self_pointer self, const concert_info& c) {
   auto& st = self->state;
@@ -70,7 +70,7 @@ caf::result<int32_t> recover(self_pointer self) {
 
 } // namespace
 
-catalog_actor::behavior_type catalog(catalog_actor::stateful_pointer<catalog_state> self,
+catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
                                      store_actor store, std::chrono::milliseconds hold_duration) {
   self->state.store = std::move(store);
   self->state.hold_duration = hold_duration;

@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 
 namespace concert {
 
@@ -28,7 +29,7 @@ struct catalog_state {
   std::set<std::string> being_written;
 };
 
-catalog_actor::behavior_type catalog(catalog_actor::stateful_pointer<catalog_state> self,
+catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
                                      store_actor store, std::chrono::milliseconds hold_duration);
 
 } // namespace concert

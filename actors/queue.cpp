@@ -13,7 +13,7 @@ namespace concert {
 
 namespace {
 
-using self_pointer = queue_actor::stateful_pointer<queue_state>;
+using self_pointer = observed_pointer<queue_actor, queue_state>;
 
 const char* status_of(token_status s) {
   switch (s) {
@@ -319,7 +319,7 @@ caf::result<int32_t> recover(self_pointer self) {
 
 } // namespace
 
-queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self,
+queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
                                  queue_settings settings, store_actor store) {
   self->state.settings = settings;
   self->state.store = std::move(store);

@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 #include "actors/waiting_line.hpp"
 
 namespace concert {
@@ -60,7 +61,7 @@ struct queue_state {
   bool paused = false;
 };
 
-queue_actor::behavior_type queue(queue_actor::stateful_pointer<queue_state> self,
+queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
                                  queue_settings settings, store_actor store);
 
 } // namespace concert

@@ -10,7 +10,7 @@ namespace concert {
 
 namespace {
 
-using self_pointer = seat_manager_actor::stateful_pointer<seat_manager_state>;
+using self_pointer = observed_pointer<seat_manager_actor, seat_manager_state>;
 
 const char* status_of(hold_state s) {
   switch (s) {
@@ -225,7 +225,7 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
 } // namespace
 
 seat_manager_actor::behavior_type
-seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, concert_info concert,
+seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
              std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog) {
   auto& st = self->state;
   st.occupant.assign(static_cast<size_t>(concert.total_seats), 0);

@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 
 namespace concert {
 
@@ -45,7 +46,7 @@ struct seat_manager_state {
 constexpr int64_t being_written = -1;
 
 seat_manager_actor::behavior_type
-seat_manager(seat_manager_actor::stateful_pointer<seat_manager_state> self, concert_info concert,
+seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
              std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog);
 
 } // namespace concert

@@ -7,7 +7,7 @@ namespace concert {
 
 namespace {
 
-using self_pointer = user_directory_actor::stateful_pointer<user_directory_state>;
+using self_pointer = observed_pointer<user_directory_actor, user_directory_state>;
 
 /// The user's wallet, spawned from the database on first use. Unknown users
 /// are not remembered, so a made-up id costs one query and no memory.
@@ -43,7 +43,7 @@ caf::result<wallet_actor> lookup(self_pointer self, int64_t user) {
 } // namespace
 
 user_directory_actor::behavior_type
-user_directory(user_directory_actor::stateful_pointer<user_directory_state> self, store_actor store,
+user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
                catalog_actor catalog, queue_actor queue, int32_t max_holds) {
   auto& st = self->state;
   st.store = std::move(store);

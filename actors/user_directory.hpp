@@ -6,6 +6,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 
 namespace concert {
 
@@ -21,7 +22,7 @@ struct user_directory_state {
 };
 
 user_directory_actor::behavior_type
-user_directory(user_directory_actor::stateful_pointer<user_directory_state> self, store_actor store,
+user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
                catalog_actor catalog, queue_actor queue, int32_t max_holds);
 
 } // namespace concert

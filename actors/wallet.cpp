@@ -13,7 +13,7 @@ namespace concert {
 
 namespace {
 
-using self_pointer = wallet_actor::stateful_pointer<wallet_state>;
+using self_pointer = observed_pointer<wallet_actor, wallet_state>;
 
 caf::actor_clock::time_point deadline_of(self_pointer self, int64_t expires_at) {
   return self->clock().now() + std::chrono::milliseconds{std::max<int64_t>(expires_at - now_ms(), 0)};
@@ -205,7 +205,7 @@ caf::result<payment_view> pay(self_pointer self, const std::string& token,
 
 } // namespace
 
-wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> self,
+wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
                                    store_actor store, catalog_actor catalog, queue_actor queue) {
   auto& st = self->state;

@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 
 namespace concert {
 
@@ -35,7 +36,7 @@ struct wallet_state {
   queue_actor queue;
 };
 
-wallet_actor::behavior_type wallet(wallet_actor::stateful_pointer<wallet_state> self,
+wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
                                    store_actor store, catalog_actor catalog, queue_actor queue);
 

@@ -66,7 +66,7 @@ std::string token_event(const token_view& token) {
 
 namespace {
 
-using self_pointer = event_streams_actor::stateful_pointer<event_streams_state>;
+using self_pointer = observed_pointer<event_streams_actor, event_streams_state>;
 
 /// After ACTIVE or EXPIRED a token changes no more, so its streams end.
 bool is_final(const token_view& token) {

@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 
 namespace concert::http {
 
@@ -67,7 +68,7 @@ struct event_streams_state {
 };
 
 event_streams_actor::behavior_type
-event_streams(event_streams_actor::stateful_pointer<event_streams_state> self, queue_actor queue,
+event_streams(observed_pointer<event_streams_actor, event_streams_state> self, queue_actor queue,
               std::chrono::milliseconds keep_alive_interval);
 
 } // namespace concert::http

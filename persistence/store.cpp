@@ -11,7 +11,7 @@ namespace concert {
 
 namespace {
 
-using store_pointer = store_actor::stateful_pointer<store_state>;
+using store_pointer = observed_pointer<store_actor, store_state>;
 
 caf::error unavailable(const pg::db_error& e) {
   log::error("database error", {{"error", e.what()}, {"sqlstate", e.sqlstate()}});

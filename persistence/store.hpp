@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/observed_actor.hpp"
 #include "persistence/pg.hpp"
 
 namespace concert {
@@ -32,7 +33,7 @@ struct store_state {
 };
 
 /// The store's behaviour; spawn it `detached`, its calls block.
-store_actor::behavior_type store(store_actor::stateful_pointer<store_state> self,
+store_actor::behavior_type store(observed_pointer<store_actor, store_state> self,
                                  std::string database_url);
 
 } // namespace concert

@@ -68,6 +68,13 @@ void histogram::observe(double value) {
   sum_micro_.fetch_add(static_cast<uint64_t>(std::llround(std::max(value, 0.0) * 1e6)), relaxed);
 }
 
+uint64_t histogram::count_at_most(double bound) const {
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < bounds_.size() && bounds_[i] <= bound; ++i)
+    cumulative += buckets_[i].load(relaxed);
+  return cumulative;
+}
+
 void histogram::write(std::string& out, const std::string& name,
                       const std::string& labels) const {
   auto with = [&](const std::string& le) {
@@ -127,6 +134,42 @@ domain& actors() {
   return instance;
 }
 
+namespace {
+
+struct mailbox_kind {
+  mailbox_kind(const char* kind) : name(kind) {}
+  const char* name;
+  histogram depth{{0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
+};
+
+/// Every kind of actor, fixed, so recording needs no lock; the last one
+/// takes any other.
+std::array<mailbox_kind, 8>& mailbox_kinds() {
+  static std::array<mailbox_kind, 8> kinds = {"queue",  "store",          "catalog",
+                                              "seat_manager", "wallet", "user_directory",
+                                              "event_streams", "other"};
+  return kinds;
+}
+
+void write_mailbox_depths(std::string& out) {
+  header(out, "concert_actor_mailbox_depth", "histogram",
+         "Messages waiting in an actor's mailbox when a thread picks the actor up, "
+         "by kind of actor; the sum counts the messages found waiting.");
+  for (const auto& kind : mailbox_kinds())
+    kind.depth.write(out, "concert_actor_mailbox_depth",
+                     std::string{"actor=\""} + kind.name + "\"");
+}
+
+} // namespace
+
+histogram& mailbox_depth(const std::string& kind) {
+  auto& kinds = mailbox_kinds();
+  for (auto& k : kinds)
+    if (kind == k.name)
+      return k.depth;
+  return kinds.back().depth;
+}
+
 http_requests::http_requests(std::string listener,
                              std::vector<std::pair<std::string, std::string>> routes)
   : listener_(std::move(listener)),
@@ -179,6 +222,7 @@ std::string render(const std::vector<const http_requests*>& listeners) {
   for (const auto* l : listeners)
     l->write_latency(out);
   actors().write(out);
+  write_mailbox_depths(out);
   return out;
 }
 

@@ -27,6 +27,9 @@ public:
     return count_.load(std::memory_order_relaxed);
   }
 
+  /// Observations of at most `bound`, which must be one of the bounds.
+  uint64_t count_at_most(double bound) const;
+
 private:
   std::vector<double> bounds_;
   std::unique_ptr<std::atomic<uint64_t>[]> buckets_;
@@ -61,6 +64,11 @@ struct domain {
 };
 
 domain& actors();
+
+/// The mailbox depth histogram of one kind of actor, by the kind's name
+/// ("queue", "store", ...); every kind shares one for names it does not
+/// know. Meant to be looked up once and kept.
+histogram& mailbox_depth(const std::string& kind);
 
 /// HTTP requests of one listener, by route and status. Routes are fixed at
 /// start, so every counter exists before the first request.

@@ -68,6 +68,9 @@ TEST_F(http_metrics, counters_move_as_the_session_says) {
   auto user = flow.new_user();
   flow.charge(user, 1000);
   auto before = page();
+  auto messages = [&](const std::string& text, const std::string& actor) {
+    return value(text, "concert_actor_mailbox_depth_sum{actor=\"" + actor + "\"}");
+  };
   EXPECT_EQ(value(before, R"(concert_seats{status="AVAILABLE"})"), 5);
   auto token = flow.admitted_token(user);
   auto paid = flow.hold(token, "2026-12-24", 1);
@@ -93,4 +96,8 @@ TEST_F(http_metrics, counters_move_as_the_session_says) {
   EXPECT_EQ(value(after, R"(concert_http_request_duration_seconds_count{listener="public",method="POST",route="/api/payments"})"), 1);
   EXPECT_GT(value(after, "concert_db_commit_seconds_count"), 0);
   EXPECT_GT(value(after, "concert_db_commit_batch_size_count"), 0);
+  for (const auto* actor : {"queue", "store", "catalog", "seat_manager", "wallet", "user_directory"})
+    EXPECT_GT(messages(after, actor), messages(before, actor)) << actor << " handled messages";
+  EXPECT_EQ(value(after, R"(concert_actor_mailbox_depth_count{actor="other"})"), 0)
+    << "every actor is known by name";
 }
