@@ -73,9 +73,8 @@ bool is_final(const token_view& token) {
   return token.status != "WAITING";
 }
 
-void count_open(event_streams_state& st, int64_t change) {
-  st.open += change;
-  metrics::actors().event_streams.store(st.open, std::memory_order_relaxed);
+void count_open(int64_t change) {
+  metrics::actors().event_streams.fetch_add(change, std::memory_order_relaxed);
 }
 
 /// Drops the streams of `token` for which `failed` holds; when none is left
@@ -88,7 +87,7 @@ void drop_if(self_pointer self, const std::string& token, Predicate failed) {
     return;
   auto& streams = i->second;
   auto kept = std::remove_if(streams.begin(), streams.end(), failed);
-  count_open(st, -static_cast<int64_t>(streams.end() - kept));
+  count_open(-static_cast<int64_t>(streams.end() - kept));
   streams.erase(kept, streams.end());
   if (!streams.empty())
     return;
@@ -102,10 +101,10 @@ void tell(self_pointer self, const token_view& token) {
   drop_if(self, token.token, [&](event_stream& s) { return !s.send(event) || final; });
 }
 
-void watch(self_pointer self, const std::string& token) {
-  self
-    ->request(self->state.queue, reply_timeout, atom::watch_v, token,
-              caf::actor_cast<token_watcher_actor>(self))
+/// Sends the streams of `token` the token as the queue has it now.
+template <class... Ts>
+void catch_up(self_pointer self, const std::string& token, Ts&&... request) {
+  self->request(self->state.queue, reply_timeout, std::forward<Ts>(request)...)
     .then([=](const token_view& now) { tell(self, now); },
           [=](const caf::error&) { drop_if(self, token, [](const event_stream&) { return true; }); });
 }
@@ -115,9 +114,15 @@ void open(self_pointer self, event_stream stream, const token_view& first) {
     return;
   auto& streams = self->state.by_token[first.token];
   streams.push_back(std::move(stream));
-  count_open(self->state, 1);
+  count_open(1);
+  // `first` may be older than what the queue has told this actor since, so
+  // the new stream catches up with the queue's answer, which is at least as
+  // new as anything the queue sent before it.
   if (streams.size() == 1)
-    watch(self, first.token);
+    catch_up(self, first.token, atom::watch_v, first.token,
+             caf::actor_cast<token_watcher_actor>(self));
+  else
+    catch_up(self, first.token, atom::get_v, first.token);
 }
 
 void keep_alive(self_pointer self) {
@@ -129,6 +134,11 @@ void keep_alive(self_pointer self) {
 }
 
 } // namespace
+
+event_streams_state::~event_streams_state() {
+  for (const auto& entry : by_token)
+    count_open(-static_cast<int64_t>(entry.second.size()));
+}
 
 event_streams_actor::behavior_type event_streams(self_pointer self, queue_actor queue,
                                                  std::chrono::milliseconds keep_alive_interval) {

@@ -64,7 +64,9 @@ struct event_streams_state {
   std::chrono::milliseconds keep_alive_interval{0};
   /// The open streams of each WAITING token.
   std::unordered_map<std::string, std::vector<event_stream>> by_token;
-  int64_t open = 0;
+
+  /// Closes the streams left, and takes them off the gauge.
+  ~event_streams_state();
 };
 
 event_streams_actor::behavior_type

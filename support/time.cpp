@@ -17,7 +17,7 @@ std::string format_timestamp(std::chrono::system_clock::time_point t) {
   }
   std::tm utc{};
   gmtime_r(&secs, &utc);
-  char buf[32];
+  char buf[64];  // room for any int the compiler cannot rule out
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
   return buf;

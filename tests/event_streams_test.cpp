@@ -98,6 +98,19 @@ TEST_F(event_streams_test, a_stream_gets_the_token_then_each_change_and_ends_aft
   EXPECT_TRUE(client.closed());
 }
 
+TEST_F(event_streams_test, a_stream_opened_with_an_old_view_catches_up_with_the_queue) {
+  issue(1);
+  issue(2);
+  auto mine = issue(3);
+  client_end early;
+  open(early, mine);
+  advance(tick);
+  client_end late;
+  open(late, mine);
+  EXPECT_EQ(late.received(), http::token_event(mine) + http::token_event(get(mine)));
+  EXPECT_EQ(get(mine).position, 2);
+}
+
 TEST_F(event_streams_test, an_active_token_gets_one_event_and_the_stream_ends) {
   auto mine = issue(1);
   advance(tick);
