@@ -61,17 +61,17 @@ bool event_stream::write(const std::string& bytes) {
 }
 
 std::string token_event(const token_view& token) {
-  return "event: token\ndata: " + encode(token).dump() + "\n\n";
+  return "event: token\nid: " + token.status + "/" + std::to_string(token.position)
+         + "\ndata: " + encode(token).dump() + "\n\n";
+}
+
+bool is_final(const token_view& token) {
+  return token.status != "WAITING";
 }
 
 namespace {
 
 using self_pointer = observed_pointer<event_streams_actor, event_streams_state>;
-
-/// After ACTIVE or EXPIRED a token changes no more, so its streams end.
-bool is_final(const token_view& token) {
-  return token.status != "WAITING";
-}
 
 void count_open(int64_t change) {
   metrics::actors().event_streams.fetch_add(change, std::memory_order_relaxed);

@@ -55,8 +55,13 @@ private:
   std::string last_;
 };
 
-/// The `event: token` frame of a token view.
+/// The `event: token` frame of a token view. Its id is the status and
+/// position (`WAITING/3`), which a reconnecting client sends back as
+/// `Last-Event-ID`.
 std::string token_event(const token_view& token);
+
+/// After ACTIVE or EXPIRED a token changes no more, so its streams end.
+bool is_final(const token_view& token);
 
 struct event_streams_state {
   static inline const char* name = "event_streams";

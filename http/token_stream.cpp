@@ -1,8 +1,9 @@
 #include "http/token_stream.hpp"
 
+#include <unistd.h>
+
 #include <caf/sec.hpp>
 #include <caf/send.hpp>
-#include <unistd.h>
 
 #include "actors/errors.hpp"
 #include "http/connection_takeover.hpp"
@@ -33,6 +34,13 @@ bool wants_event_stream(const httplib::Request& req) {
 
 void stream_token(const services& s, const httplib::Request& req, httplib::Response& res,
                   const token_view& first) {
+  // EventSource reconnects whenever a stream ends; one that has seen the
+  // final event is told there is nothing more, and 204 stops it for good.
+  auto seen = req.get_header_value("Last-Event-ID");
+  if (is_final(first) && (seen.rfind("ACTIVE/", 0) == 0 || seen.rfind("EXPIRED/", 0) == 0)) {
+    res.status = 204;
+    return;
+  }
   // Streams only ever leave on the event-streams actor's side, so a few
   // requests racing past this check overshoot the cap by at most the
   // number of workers.

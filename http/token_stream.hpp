@@ -14,7 +14,8 @@ bool wants_event_stream(const httplib::Request& req);
 /// response headers on the connection itself, takes the connection from
 /// cpp-httplib and hands it to the event-streams actor, so this worker is
 /// free as soon as the handler returns. 503 TOO_MANY_STREAMS when
-/// CONCERT_MAX_STREAMS are open.
+/// CONCERT_MAX_STREAMS are open; 204 when `Last-Event-ID` shows the client
+/// has seen the final event already.
 void stream_token(const services& s, const httplib::Request& req, httplib::Response& res,
                   const token_view& first);
 

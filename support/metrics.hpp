@@ -75,7 +75,7 @@ histogram& mailbox_depth(const std::string& kind);
 class http_requests {
 public:
   /// The statuses counted one by one; anything else counts as "other".
-  static constexpr std::array<int, 16> statuses = {200, 201, 400, 401, 402, 403, 404, 405,
+  static constexpr std::array<int, 17> statuses = {200, 201, 204, 400, 401, 402, 403, 404, 405,
                                                    409, 410, 413, 422, 429, 500, 503, 0};
 
   /// `routes` are (method, route name) pairs; one more slot counts

@@ -61,7 +61,20 @@ TEST_F(http_event_stream, a_client_sees_its_position_fall_then_active_and_the_st
   while (auto e = events.next_event())
     seen.push_back(e->at("status").get<std::string>() + " " + e->at("position").dump());
   EXPECT_EQ(seen, (std::vector<std::string>{"WAITING 2", "WAITING 1", "ACTIVE 0"}));
+  EXPECT_EQ(events.last_id(), "ACTIVE/0");
   EXPECT_TRUE(events.ends());
+}
+
+TEST_F(http_event_stream, a_client_reconnecting_after_the_final_event_gets_204) {
+  auto mine = flow.admitted_token(flow.new_user());
+  auto events = stream(mine);
+  ASSERT_TRUE(events.next_event());
+  ASSERT_TRUE(events.ends());
+  auto again = send(flow.client, "GET", "/api/queue_tokens/" + mine, {},
+                    {{"Accept", "text/event-stream"}, {"Last-Event-ID", events.last_id()}});
+  EXPECT_EQ(again.status, 204) << "EventSource stops reconnecting on 204";
+  auto fresh = stream(mine);
+  EXPECT_TRUE(fresh.next_event()) << "without Last-Event-ID the token is streamed once more";
 }
 
 TEST_F(http_event_stream, a_revoked_token_ends_its_stream_with_expired) {

@@ -1,5 +1,7 @@
 #include "tests/support/event_stream_client.hpp"
 
+#include <map>
+#include <sstream>
 #include <utility>
 
 #include <arpa/inet.h>
@@ -36,7 +38,8 @@ event_stream_client::event_stream_client(event_stream_client&& other) noexcept
   : socket_(std::exchange(other.socket_, -1)),
     buffer_(std::move(other.buffer_)),
     closed_(other.closed_),
-    head_read_(other.head_read_) {}
+    head_read_(other.head_read_),
+    last_id_(std::move(other.last_id_)) {}
 
 event_stream_client::~event_stream_client() {
   if (socket_ >= 0)
@@ -82,12 +85,19 @@ std::optional<nlohmann::json> event_stream_client::next_event(std::chrono::milli
   while (auto block = read_until("\n\n", deadline)) {
     if (block->rfind(":", 0) == 0)
       continue;
-    const std::string expected = "event: token\ndata: ";
-    if (block->rfind(expected, 0) != 0) {
+    std::map<std::string, std::string> fields;
+    std::istringstream lines{*block};
+    for (std::string line; std::getline(lines, line);) {
+      auto colon = line.find(": ");
+      if (colon != std::string::npos)
+        fields[line.substr(0, colon)] = line.substr(colon + 2);
+    }
+    if (fields["event"] != "token" || fields.count("data") == 0) {
       ADD_FAILURE() << "not a token event: " << *block;
       return std::nullopt;
     }
-    return nlohmann::json::parse(block->substr(expected.size()));
+    last_id_ = fields["id"];
+    return nlohmann::json::parse(fields["data"]);
   }
   return std::nullopt;
 }

@@ -29,6 +29,11 @@ public:
   std::optional<nlohmann::json> next_event(
     std::chrono::milliseconds timeout = std::chrono::seconds{10});
 
+  /// The `id` of the last event read.
+  const std::string& last_id() const {
+    return last_id_;
+  }
+
   /// Whether the server closes the stream within `timeout`, with no more
   /// events before.
   bool ends(std::chrono::milliseconds timeout = std::chrono::seconds{10});
@@ -43,6 +48,7 @@ private:
   std::string buffer_;
   bool closed_ = false;
   bool head_read_ = false;
+  std::string last_id_;
 };
 
 /// Raises this process's open-file limit to what a test of many
