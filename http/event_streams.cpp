@@ -72,33 +72,39 @@ bool is_final(const token_view& token) {
 namespace {
 
 using self_pointer = observed_pointer<event_streams_actor, event_streams_state>;
+using stream_map = decltype(event_streams_state::by_token);
 
 void count_open(int64_t change) {
   metrics::actors().event_streams.fetch_add(change, std::memory_order_relaxed);
 }
 
-/// Drops the streams of `token` for which `failed` holds; when none is left
-/// the queue stops telling this actor about the token.
+/// Drops the streams of `entry` for which `failed` holds, and the entry
+/// once it has none; then the queue is told to stop telling this actor
+/// about the token, unless it has stopped by itself (`watched` false).
+/// Returns the entry after.
 template <class Predicate>
-void drop_if(self_pointer self, const std::string& token, Predicate failed) {
-  auto& st = self->state;
-  auto i = st.by_token.find(token);
-  if (i == st.by_token.end())
-    return;
-  auto& streams = i->second;
+stream_map::iterator drop_if(self_pointer self, stream_map::iterator entry, Predicate failed,
+                             bool watched = true) {
+  auto& streams = entry->second;
   auto kept = std::remove_if(streams.begin(), streams.end(), failed);
   count_open(-static_cast<int64_t>(streams.end() - kept));
   streams.erase(kept, streams.end());
   if (!streams.empty())
-    return;
-  st.by_token.erase(i);
-  self->send(st.queue, atom::unwatch_v, token, caf::actor_cast<token_watcher_actor>(self));
+    return std::next(entry);
+  if (watched)
+    self->send(self->state.queue, atom::unwatch_v, entry->first,
+               caf::actor_cast<token_watcher_actor>(self));
+  return self->state.by_token.erase(entry);
 }
 
 void tell(self_pointer self, const token_view& token) {
+  auto entry = self->state.by_token.find(token.token);
+  if (entry == self->state.by_token.end())
+    return;
   auto event = token_event(token);
+  // The queue drops the watchers of a final token itself.
   auto final = is_final(token);
-  drop_if(self, token.token, [&](event_stream& s) { return !s.send(event) || final; });
+  drop_if(self, entry, [&](event_stream& s) { return !s.send(event) || final; }, !final);
 }
 
 /// Sends the streams of `token` the token as the queue has it now.
@@ -106,7 +112,12 @@ template <class... Ts>
 void catch_up(self_pointer self, const std::string& token, Ts&&... request) {
   self->request(self->state.queue, reply_timeout, std::forward<Ts>(request)...)
     .then([=](const token_view& now) { tell(self, now); },
-          [=](const caf::error&) { drop_if(self, token, [](const event_stream&) { return true; }); });
+          [=](const caf::error&) {
+            // The queue does not know the token, so it watches nothing.
+            auto entry = self->state.by_token.find(token);
+            if (entry != self->state.by_token.end())
+              drop_if(self, entry, [](const event_stream&) { return true; }, false);
+          });
 }
 
 void open(self_pointer self, event_stream stream, const token_view& first) {
@@ -126,11 +137,9 @@ void open(self_pointer self, event_stream stream, const token_view& first) {
 }
 
 void keep_alive(self_pointer self) {
-  std::vector<std::string> tokens;
-  for (const auto& entry : self->state.by_token)
-    tokens.push_back(entry.first);
-  for (const auto& token : tokens)
-    drop_if(self, token, [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
+  auto& by_token = self->state.by_token;
+  for (auto entry = by_token.begin(); entry != by_token.end();)
+    entry = drop_if(self, entry, [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
 }
 
 } // namespace
