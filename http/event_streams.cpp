@@ -139,7 +139,8 @@ void open(self_pointer self, event_stream stream, const token_view& first) {
 void keep_alive(self_pointer self) {
   auto& by_token = self->state.by_token;
   for (auto entry = by_token.begin(); entry != by_token.end();)
-    entry = drop_if(self, entry, [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
+    entry = drop_if(self, entry,
+                    [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
 }
 
 } // namespace

@@ -24,8 +24,7 @@ protected:
   }
 
   std::string issue() {
-    auto r = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump());
-    return r.body.at("token").get<std::string>();
+    return flow.issue_token(flow.new_user());
   }
 
   std::string status_of(const std::string& token) {

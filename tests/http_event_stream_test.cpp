@@ -19,9 +19,7 @@ namespace {
 class http_event_stream : public ::testing::Test {
 protected:
   std::string issue() {
-    auto r = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump());
-    EXPECT_EQ(r.status, 201);
-    return r.body.value("token", "");
+    return flow.issue_token(flow.new_user());
   }
 
   void pause(bool paused) {
@@ -116,14 +114,10 @@ TEST(http_event_streams, past_the_cap_a_new_stream_gets_503) {
   server_process server{db.url(), fast_queue({{"CONCERT_MAX_STREAMS", "1"}})};
   booking flow{server};
   EXPECT_EQ(post(flow.admin, "/admin/queue", R"({"paused": true})").status, 200);
-  auto token = [&] {
-    return post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump())
-      .body.value("token", "");
-  };
-  event_stream_client open{server.port(), "/api/queue_tokens/" + token()};
+  auto path = [&] { return "/api/queue_tokens/" + flow.issue_token(flow.new_user()); };
+  event_stream_client open{server.port(), path()};
   ASSERT_TRUE(open.next_event());
-  auto refused = send(flow.client, "GET", "/api/queue_tokens/" + token(), {},
-                      {{"Accept", "text/event-stream"}});
+  auto refused = send(flow.client, "GET", path(), {}, {{"Accept", "text/event-stream"}});
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(refused.code(), "TOO_MANY_STREAMS");
   EXPECT_TRUE(refused.headers.count("Retry-After"));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tests/support/booking.hpp"
+#include "tests/support/metrics_page.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace concert::testing;
@@ -26,14 +27,6 @@ protected:
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
     return res->body;
-  }
-
-  /// The value of the sample `series` (name with labels, exactly), or -1.
-  double value(const std::string& text, const std::string& series) {
-    auto at = text.find("\n" + series + " ");
-    if (at == std::string::npos)
-      return -1;
-    return std::stod(text.substr(at + series.size() + 2));
   }
 
   test_database db;
@@ -69,9 +62,9 @@ TEST_F(http_metrics, counters_move_as_the_session_says) {
   flow.charge(user, 1000);
   auto before = page();
   auto messages = [&](const std::string& text, const std::string& actor) {
-    return value(text, "concert_actor_mailbox_depth_sum{actor=\"" + actor + "\"}");
+    return sample_value(text, "concert_actor_mailbox_depth_sum{actor=\"" + actor + "\"}");
   };
-  EXPECT_EQ(value(before, R"(concert_seats{status="AVAILABLE"})"), 5);
+  EXPECT_EQ(sample_value(before, R"(concert_seats{status="AVAILABLE"})"), 5);
   auto token = flow.admitted_token(user);
   auto paid = flow.hold(token, "2026-12-24", 1);
   auto cancelled = flow.hold(token, "2026-12-24", 2);
@@ -81,23 +74,23 @@ TEST_F(http_metrics, counters_move_as_the_session_says) {
   std::this_thread::sleep_for(std::chrono::milliseconds{1300});
   (void) lapsing;
   auto after = page();
-  EXPECT_EQ(value(after, "concert_holds_created_total"), 3);
-  EXPECT_EQ(value(after, "concert_holds_cancelled_total"), 1);
-  EXPECT_EQ(value(after, "concert_holds_expired_total"), 1);
-  EXPECT_EQ(value(after, "concert_payments_total"), 1);
-  EXPECT_EQ(value(after, "concert_paid_won_total"), 100);
-  EXPECT_EQ(value(after, "concert_queue_admitted_total"), 1);
-  EXPECT_EQ(value(after, "concert_queue_active"), 0) << "the payment ended the token";
-  EXPECT_EQ(value(after, R"(concert_seats{status="SOLD"})"), 1);
-  EXPECT_EQ(value(after, R"(concert_seats{status="HELD"})"), 0);
-  EXPECT_EQ(value(after, R"(concert_seats{status="AVAILABLE"})"), 4);
-  EXPECT_EQ(value(after, R"(concert_http_requests_total{listener="public",method="POST",route="/api/reservations",status="201"})"), 3);
-  EXPECT_EQ(value(after, R"(concert_http_requests_total{listener="public",method="DELETE",route="/api/reservations/{}",status="200"})"), 1);
-  EXPECT_EQ(value(after, R"(concert_http_request_duration_seconds_count{listener="public",method="POST",route="/api/payments"})"), 1);
-  EXPECT_GT(value(after, "concert_db_commit_seconds_count"), 0);
-  EXPECT_GT(value(after, "concert_db_commit_batch_size_count"), 0);
+  EXPECT_EQ(sample_value(after, "concert_holds_created_total"), 3);
+  EXPECT_EQ(sample_value(after, "concert_holds_cancelled_total"), 1);
+  EXPECT_EQ(sample_value(after, "concert_holds_expired_total"), 1);
+  EXPECT_EQ(sample_value(after, "concert_payments_total"), 1);
+  EXPECT_EQ(sample_value(after, "concert_paid_won_total"), 100);
+  EXPECT_EQ(sample_value(after, "concert_queue_admitted_total"), 1);
+  EXPECT_EQ(sample_value(after, "concert_queue_active"), 0) << "the payment ended the token";
+  EXPECT_EQ(sample_value(after, R"(concert_seats{status="SOLD"})"), 1);
+  EXPECT_EQ(sample_value(after, R"(concert_seats{status="HELD"})"), 0);
+  EXPECT_EQ(sample_value(after, R"(concert_seats{status="AVAILABLE"})"), 4);
+  EXPECT_EQ(sample_value(after, R"(concert_http_requests_total{listener="public",method="POST",route="/api/reservations",status="201"})"), 3);
+  EXPECT_EQ(sample_value(after, R"(concert_http_requests_total{listener="public",method="DELETE",route="/api/reservations/{}",status="200"})"), 1);
+  EXPECT_EQ(sample_value(after, R"(concert_http_request_duration_seconds_count{listener="public",method="POST",route="/api/payments"})"), 1);
+  EXPECT_GT(sample_value(after, "concert_db_commit_seconds_count"), 0);
+  EXPECT_GT(sample_value(after, "concert_db_commit_batch_size_count"), 0);
   for (const auto* actor : {"queue", "store", "catalog", "seat_manager", "wallet", "user_directory"})
     EXPECT_GT(messages(after, actor), messages(before, actor)) << actor << " handled messages";
-  EXPECT_EQ(value(after, R"(concert_actor_mailbox_depth_count{actor="other"})"), 0)
+  EXPECT_EQ(sample_value(after, R"(concert_actor_mailbox_depth_count{actor="other"})"), 0)
     << "every actor is known by name";
 }

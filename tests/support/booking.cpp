@@ -37,12 +37,16 @@ void booking::new_concert(const std::string& date, int seats, int64_t price) {
   EXPECT_EQ(r.status, 201) << r.body.dump();
 }
 
-std::string booking::admitted_token(int64_t user) {
+std::string booking::issue_token(int64_t user) {
   auto issued = post(client, "/api/queue_tokens", nlohmann::json{{"userId", user}}.dump());
   EXPECT_EQ(issued.status, 201) << issued.body.dump();
-  if (issued.status != 201)
+  return issued.status == 201 ? issued.body.at("token").get<std::string>() : std::string{};
+}
+
+std::string booking::admitted_token(int64_t user) {
+  auto token = issue_token(user);
+  if (token.empty())
     return {};
-  auto token = issued.body.at("token").get<std::string>();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
   while (std::chrono::steady_clock::now() < deadline) {
     if (get(client, "/api/queue_tokens/" + token).body.value("status", "") == "ACTIVE")

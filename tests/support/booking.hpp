@@ -22,6 +22,9 @@ public:
   void charge(int64_t user, int64_t amount);
   void new_concert(const std::string& date, int seats, int64_t price);
 
+  /// A new token of `user`, as issued.
+  std::string issue_token(int64_t user);
+
   /// A token of `user`, waited for until ACTIVE.
   std::string admitted_token(int64_t user);
 
