@@ -63,6 +63,14 @@ enum class ec : uint8_t {
   not_ready,
   /// As many event streams are open as allowed.
   streams_full,
+  /// More header lines or header bytes than allowed.
+  headers_too_large,
+  /// A request body with a Content-Encoding other than identity.
+  unsupported_media_type,
+  /// A Transfer-Encoding other than chunked.
+  not_implemented,
+  /// A failure inside the server that has no better name.
+  internal,
 };
 
 /// The CAF error category of `ec`.

@@ -1,5 +1,7 @@
 #include "actors/seat_manager.hpp"
 
+#include <cstdlib>
+
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
 #include "support/log.hpp"
@@ -30,6 +32,18 @@ const char* status_of(hold_state s) {
 
 reservation_view view_of(const seat_manager_state& st, const reservation& r) {
   return {r.id, r.user_id, st.concert.date, r.seat, r.price, status_of(r.state), r.expires_at};
+}
+
+/// A reservation this actor made or recovered. One it cannot find is a
+/// broken invariant: stop loudly rather than invent a default entry.
+reservation& known(seat_manager_state& st, int64_t id) {
+  auto i = st.reservations.find(id);
+  if (i == st.reservations.end()) {
+    log::error("a seat manager lost track of a reservation",
+               {{"date", st.concert.date}, {"reservation", id}});
+    std::abort();
+  }
+  return i->second;
 }
 
 /// Moves seats between statuses on /metrics.
@@ -130,8 +144,13 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
   self->request(st.store, store_timeout, atom::create_v, h)
     .then(
       [=](int64_t id) mutable {
-        auto& r = self->state.reservations[id];
-        r = reservation{id, user, seat, h.price, hold_state::held, expires_at, deadline};
+        auto [made, fresh] = self->state.reservations.try_emplace(
+          id, reservation{id, user, seat, h.price, hold_state::held, expires_at, deadline});
+        if (!fresh) {
+          log::error("the store handed out a reservation id twice", {{"reservation", id}});
+          std::abort();
+        }
+        auto& r = made->second;
         self->state.occupant[static_cast<size_t>(seat - 1)] = id;
         metrics::actors().holds_created.fetch_add(1);
         arm_timer(self, r);
@@ -161,14 +180,14 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
   self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "CANCELLED"})
     .then(
       [=](bool) mutable {
-        auto& r = self->state.reservations[id];
+        auto& r = known(self->state, id);
         r.state = hold_state::cancelled;
         metrics::actors().holds_cancelled.fetch_add(1);
         free_seat(self, r);
         promise.deliver(view_of(self->state, r));
       },
       [=](caf::error& err) mutable {
-        resume_hold(self, self->state.reservations[id]);
+        resume_hold(self, known(self->state, id));
         promise.deliver(std::move(err));
       });
   return promise;
@@ -205,7 +224,7 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
     r.state = hold_state::cancelled;
   else
     r.deadline += std::chrono::milliseconds{std::max<int64_t>(row.expires_at - now_ms(), 0)};
-  auto& stored = st.reservations[r.id] = r;
+  auto& stored = st.reservations.insert_or_assign(r.id, r).first->second;
   if (r.state == hold_state::held || r.state == hold_state::confirmed) {
     st.occupant[static_cast<size_t>(r.seat - 1)] = r.id;
     --st.available;
@@ -256,7 +275,7 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
         if (occupant == being_written)
           status = "HELD";
         else if (occupant != 0)
-          status = st.reservations[occupant].state == hold_state::confirmed ? "SOLD" : "HELD";
+          status = known(st, occupant).state == hold_state::confirmed ? "SOLD" : "HELD";
         list.seats.push_back({static_cast<int32_t>(i + 1), status, st.concert.price});
       }
       return list;
@@ -266,12 +285,12 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
     },
     [=](atom::commit_pay, const std::vector<int64_t>& ids) {
       for (auto id : ids)
-        self->state.reservations[id].state = hold_state::confirmed;
+        known(self->state, id).state = hold_state::confirmed;
       count_seats(0, -static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()));
     },
     [=](atom::abort_pay, const std::vector<int64_t>& ids) {
       for (auto id : ids)
-        resume_hold(self, self->state.reservations[id]);
+        resume_hold(self, known(self->state, id));
     },
     [=](atom::expire, int64_t id) {
       auto i = self->state.reservations.find(id);

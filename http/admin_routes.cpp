@@ -28,8 +28,11 @@ void change_queue(const services& s, const httplib::Request& req, httplib::Respo
 }
 
 void revoke_token(const services& s, const httplib::Request& req, httplib::Response& res,
-                  const std::string& token) {
-  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::revoke_v, token));
+                  const std::string& text) {
+  auto token = decode_token(text, ec::token_not_found);
+  if (!token)
+    return send_error(req, res, token.error());
+  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::revoke_v, *token));
 }
 
 } // namespace

@@ -8,7 +8,6 @@
 #include "http/respond.hpp"
 #include "http/wallets.hpp"
 #include "support/time.hpp"
-#include "support/uuid.hpp"
 
 namespace concert::http {
 
@@ -24,14 +23,13 @@ struct caller {
 };
 
 caf::expected<caller> check_token(const services& s, const request& req) {
-  auto token = req.get_header_value("X-Queue-Token");
-  if (!is_uuid(token))
-    return make_error(ec::token_invalid, token.empty() ? "the X-Queue-Token header is missing"
-                                                       : "the queue token is not a UUID");
-  auto user = ask<int64_t>(s.system, s.queue, atom::check_v, token);
+  auto token = decode_token(req.get_header_value("X-Queue-Token"), ec::token_invalid);
+  if (!token)
+    return token.error();
+  auto user = ask<int64_t>(s.system, s.queue, atom::check_v, *token);
   if (!user)
     return user.error();
-  return caller{token, *user};
+  return caller{std::move(*token), *user};
 }
 
 void available_dates(const services& s, const request& req, response& res, const caller&) {
@@ -91,8 +89,10 @@ void pay(const services& s, const request& req, response& res, const caller& who
 bool replayed_payment(const services& s, const request& req, response& res) {
   if (!req.has_header("Idempotency-Key"))
     return false;
-  auto token = req.get_header_value("X-Queue-Token");
-  auto view = ask<token_view>(s.system, s.queue, atom::get_v, token);
+  auto token = decode_token(req.get_header_value("X-Queue-Token"), ec::token_invalid);
+  if (!token)
+    return false;
+  auto view = ask<token_view>(s.system, s.queue, atom::get_v, *token);
   if (!view || view->status != "EXPIRED")
     return false;
   auto ids = decode_payment(req.body);

@@ -8,6 +8,7 @@
 
 #include "actors/errors.hpp"
 #include "support/time.hpp"
+#include "support/uuid.hpp"
 
 namespace concert::http {
 
@@ -19,10 +20,29 @@ caf::error invalid(const std::string& detail) {
   return make_error(ec::invalid_request, detail);
 }
 
+/// Levels of nesting, the body's own object included.
+constexpr int max_depth = 16;
+
+/// The body as a JSON object. Strings anywhere in it (keys too) must not
+/// hold NUL: PostgreSQL's text cannot store one, and a value cut short
+/// there would differ from what was accepted. Nesting is capped, since no
+/// request needs more than two levels.
 caf::expected<json> parse_object(const std::string& body) {
   if (body.empty())
     return json::object();
-  auto parsed = json::parse(body, nullptr, false);
+  const char* broken = nullptr;
+  auto screen = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth >= max_depth)
+      broken = "the body is nested too deeply";
+    else if ((event == json::parse_event_t::key || event == json::parse_event_t::value)
+             && parsed.is_string()
+             && parsed.get_ref<const std::string&>().find('\0') != std::string::npos)
+      broken = "strings must not contain NUL (\\u0000)";
+    return broken == nullptr;
+  };
+  auto parsed = json::parse(body, screen, false);
+  if (broken)
+    return invalid(broken);
   if (parsed.is_discarded())
     return invalid("the body is not valid JSON");
   if (!parsed.is_object())
@@ -163,6 +183,13 @@ caf::expected<int64_t> decode_id(const std::string& text, const char* what) {
       || end != text.data() + text.size() || value < 1)
     return invalid(std::string{what} + ": must be a positive integer");
   return value;
+}
+
+caf::expected<std::string> decode_token(const std::string& text, ec not_a_token) {
+  if (auto token = canonical_uuid(text))
+    return std::move(*token);
+  return make_error(not_a_token, text.empty() ? "the queue token is missing"
+                                              : "the queue token is not a UUID");
 }
 
 caf::expected<hold_request> decode_hold(const std::string& body) {

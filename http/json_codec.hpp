@@ -6,6 +6,7 @@
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/view_json.hpp"
 
@@ -35,6 +36,10 @@ caf::expected<std::string> decode_date(const std::string& text);
 
 /// A positive id from a query parameter or path segment; `what` names it.
 caf::expected<int64_t> decode_id(const std::string& text, const char* what);
+
+/// A queue token from a header or a path: any case is read (RFC 9562), the
+/// canonical lower-case form comes out; anything else is `not_a_token`.
+caf::expected<std::string> decode_token(const std::string& text, ec not_a_token);
 
 /// `{"date": "2026-12-24", "seat": 12}`.
 struct hold_request {

@@ -7,7 +7,9 @@
 
 #include "actors/errors.hpp"
 #include "http/problem.hpp"
+#include "http/request_head.hpp"
 #include "http/request_log.hpp"
+#include "http/respond.hpp"
 #include "http/worker_pool.hpp"
 #include "support/log.hpp"
 
@@ -15,8 +17,14 @@ namespace concert::http {
 
 namespace {
 
-constexpr size_t max_body_bytes = 64 * 1024;
 constexpr auto io_timeout = std::chrono::seconds{5};
+
+/// What one request may make the server read: a request line of up to
+/// cpp-httplib's 8 KiB and the header bytes allowed, then a body with room
+/// for chunked framing around its 64 KiB.
+constexpr connection_stream::limits read_limits{
+  8 * 1024 + max_header_bytes + 4, 8 * 1024 + max_header_bytes + 8 * max_body_bytes,
+  io_timeout, io_timeout};
 
 /// Compares in time that depends on the length only, not on where the first
 /// difference is.
@@ -29,6 +37,74 @@ bool same_secret(const std::string& given, const std::string& expected) {
   return diff == 0;
 }
 
+/// cpp-httplib files the connection's endpoints among the request's
+/// headers; they are not the client's.
+bool added_by_library(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR"
+         || name == "LOCAL_PORT";
+}
+
+/// The library reads a body for these methods only; it would take another
+/// method's body for the next request.
+bool reads_body(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+/// Ends the connection after this answer, so that bytes the server did not
+/// read are never taken for the next request.
+void close_after(httplib::Response& res) {
+  res.set_header("Connection", "close");
+  if (auto* stream = edge_server::serving())
+    stream->close_after_answer();
+}
+
+/// Answers a request refused before its body was read, and closes.
+void refuse(httplib::Response& res, const caf::error& why) {
+  send_problem(res, problem_for(why));
+  close_after(res);
+}
+
+/// Answers a request refused for who sent it; its connection may serve on
+/// when no body is left unread.
+void refuse_unread(httplib::Response& res, const body_framing& framing, const caf::error& why) {
+  send_problem(res, problem_for(why));
+  if (framing.has_body())
+    close_after(res);
+}
+
+/// The body, read through `read` up to max_body_bytes however it is framed
+/// (cpp-httplib caps only bodies with a Content-Length).
+caf::expected<std::string> read_body(const httplib::ContentReader& read) {
+  std::string body;
+  bool too_large = false;
+  bool complete = read([&](const char* data, size_t size) {
+    too_large = body.size() + size > max_body_bytes;
+    if (!too_large)
+      body.append(data, size);
+    return !too_large;
+  });
+  auto* stream = edge_server::serving();
+  if (too_large || (stream != nullptr && stream->request_overflowed()))
+    return make_error(ec::payload_too_large);
+  if (!complete)
+    return make_error(ec::invalid_request, "the request body could not be read");
+  return body;
+}
+
+/// Runs `f`, a callback the library does not guard, so that nothing it
+/// throws can end the process.
+template <class F>
+void never_throws(const char* what, F f) noexcept {
+  try {
+    f();
+  } catch (...) {
+    try {
+      log::error("edge callback failed", {{"callback", what}});
+    } catch (...) {
+    }
+  }
+}
+
 } // namespace
 
 listener::listener(std::string name, router routes, const config::settings& s,
@@ -37,7 +113,8 @@ listener::listener(std::string name, router routes, const config::settings& s,
     routes_(std::move(routes)),
     bearer_token_(std::move(bearer_token)),
     limiter_(rate_limit_rps),
-    requests_(name_, routes_.route_list()) {
+    requests_(name_, routes_.route_list()),
+    server_(read_limits) {
   backlog_ = static_cast<int>(s.http_queue);
   auto threads = static_cast<size_t>(s.http_threads);
   auto queued = static_cast<size_t>(s.http_queue);
@@ -56,50 +133,86 @@ listener::listener(std::string name, router routes, const config::settings& s,
   server_.set_keep_alive_timeout(io_timeout.count());
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     begin_request(req, res);
-    if (auto wait = limiter_.admit(req.remote_addr)) {
-      res.set_header("Retry-After", std::to_string(wait));
-      send_problem(res, problem_for(make_error(ec::rate_limited)));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (bearer_token_.empty()
-        || same_secret(req.get_header_value("Authorization"), "Bearer " + bearer_token_))
-      return httplib::Server::HandlerResponse::Unhandled;
-    res.set_header("WWW-Authenticate", "Bearer");
-    send_problem(res, problem_for(make_error(ec::unauthorized)));
-    return httplib::Server::HandlerResponse::Handled;
+    return screen(req, res) ? httplib::Server::HandlerResponse::Handled
+                            : httplib::Server::HandlerResponse::Unhandled;
   });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     routes_.dispatch(req, res);
   };
+  // Only methods whose body the library reads come here with one; the
+  // rest were answered in screen().
+  auto read_then_dispatch = [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& read) {
+    auto body = read_body(read);
+    if (!body)
+      return refuse(res, body.error());
+    // The library hands handlers a const request it owns and no longer
+    // reads from; the router takes the body where every route expects it.
+    const_cast<httplib::Request&>(req).body = std::move(*body);
+    routes_.dispatch(req, res);
+  };
   server_.Get(".*", dispatch);
-  server_.Post(".*", dispatch);
-  server_.Put(".*", dispatch);
-  server_.Patch(".*", dispatch);
-  server_.Delete(".*", dispatch);
+  server_.Post(".*", read_then_dispatch);
+  server_.Put(".*", read_then_dispatch);
+  server_.Patch(".*", read_then_dispatch);
+  server_.Delete(".*", read_then_dispatch);
   server_.Options(".*", dispatch);
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    log_request(name_, req, res, requests_);
+    never_throws("log", [&] { log_request(name_, req, res, requests_); });
   });
   // cpp-httplib calls this for every status >= 400, also when a handler has
   // written its problem already; it fills in only what the library decided.
+  // The library refuses a request it could not read (a broken request line
+  // or header, a head over budget), so where that request ended is unknown:
+  // the connection ends with the answer.
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty())
-      send_problem(res, problem_for_status(res.status));
+    never_throws("error page", [&] {
+      if (!res.body.empty())
+        return;
+      auto* stream = edge_server::serving();
+      send_problem(res, stream != nullptr && stream->head_overflowed()
+                          ? problem_for(make_error(ec::headers_too_large))
+                          : problem_for_status(res.status));
+      close_after(res);
+    });
   });
   server_.set_exception_handler(
-    [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "unknown exception";
-      try {
-        std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      log::error("request failed",
-                 {{"listener", name_}, {"method", req.method}, {"path", req.path}, {"error", what}});
-      send_problem(res, problem_for(caf::error{}));
-      res.status = 500;
+    [](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
+      send_failure(req, res, failure);
     });
+}
+
+bool listener::screen(const httplib::Request& req, httplib::Response& res) {
+  head_check head;
+  for (const auto& [name, value] : req.headers)
+    if (!added_by_library(name))
+      head.add(name, value);
+  auto framing = head.finish();
+  if (!framing) {
+    refuse(res, framing.error());
+    return true;
+  }
+  if (framing->has_body() && !reads_body(req.method)) {
+    refuse(res, make_error(ec::invalid_request, req.method + " requests take no body"));
+    return true;
+  }
+  if (auto wait = limiter_.admit(req.remote_addr)) {
+    res.set_header("Retry-After", std::to_string(wait));
+    refuse_unread(res, *framing, make_error(ec::rate_limited));
+    return true;
+  }
+  if (!bearer_token_.empty()
+      && !same_secret(req.get_header_value("Authorization"), "Bearer " + bearer_token_)) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    refuse_unread(res, *framing, make_error(ec::unauthorized));
+    return true;
+  }
+  if (framing->has_body())
+    return false;
+  // Without a declared body the request ends with its head: answer now
+  // rather than let the library wait for a body until it times out.
+  routes_.dispatch(req, res);
+  return true;
 }
 
 listener::~listener() {

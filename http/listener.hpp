@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include "config/settings.hpp"
+#include "http/edge_server.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "support/metrics.hpp"
@@ -44,12 +45,16 @@ public:
   }
 
 private:
+  /// Checks what the head says before the body is read: the head rules,
+  /// the rate limit, the bearer token. True when it answered the request.
+  bool screen(const httplib::Request& req, httplib::Response& res);
+
   std::string name_;
   router routes_;
   std::string bearer_token_;
   rate_limiter limiter_;
   metrics::http_requests requests_;
-  httplib::Server server_;
+  edge_server server_;
   socket_t socket_ = INVALID_SOCKET;
   int backlog_ = 0;
   std::thread thread_;

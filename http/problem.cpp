@@ -69,6 +69,13 @@ problem domain_problem(ec code, std::string detail) {
       return with(503, "NOT_READY", "the server is still recovering its state");
     case ec::streams_full:
       return with(503, "TOO_MANY_STREAMS", "as many event streams are open as allowed");
+    case ec::headers_too_large:
+      return with(431, "HEADERS_TOO_LARGE", "the request headers are too large");
+    case ec::unsupported_media_type:
+      return with(415, "UNSUPPORTED_MEDIA_TYPE", "the request body's encoding is not supported");
+    case ec::not_implemented:
+      return with(501, "NOT_IMPLEMENTED", "the server does not support this request");
+    case ec::internal:
     case ec::none:
       break;
   }
@@ -78,6 +85,9 @@ problem domain_problem(ec code, std::string detail) {
 } // namespace
 
 problem problem_for(const caf::error& err) {
+  // CAF 0.17's category() reads through a null pointer on an empty error.
+  if (!err)
+    return domain_problem(ec::internal, {});
   if (err.category() == ec_category)
     return domain_problem(static_cast<ec>(err.code()), detail_of(err));
   if (err.category() == caf::atom("system")
@@ -96,6 +106,8 @@ problem problem_for_status(int status) {
       return domain_problem(ec::payload_too_large, {});
     case 414:
       return {414, "URI_TOO_LONG", "the request target is too long"};
+    case 431:
+      return domain_problem(ec::headers_too_large, {});
     case 503:
       return {503, "SERVICE_UNAVAILABLE", "the server is overloaded"};
     default:
@@ -104,10 +116,12 @@ problem problem_for_status(int status) {
 }
 
 std::string problem_body(const problem& p) {
+  // A detail may quote the request (a path, a header), which need not be
+  // UTF-8; the client gets U+FFFD in its place rather than an exception.
   return nlohmann::json{
     {"type", "about:blank"}, {"title", reason_phrase(p.status)}, {"status", p.status},
     {"detail", p.detail},    {"code", p.code},
-  }.dump();
+  }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void send_problem(httplib::Response& res, const problem& p) {
@@ -127,9 +141,12 @@ const char* reason_phrase(int status) {
     case 410: return "Gone";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "Error";
   }

@@ -67,8 +67,11 @@ void issue_token(const services& s, const request& req, response& res) {
 }
 
 /// The token, or with `Accept: text/event-stream` a stream of its changes.
-void get_token(const services& s, const request& req, response& res, const std::string& token) {
-  auto found = ask<token_view>(s.system, s.queue, atom::get_v, token);
+void get_token(const services& s, const request& req, response& res, const std::string& text) {
+  auto token = decode_token(text, ec::token_not_found);
+  if (!token)
+    return send_error(req, res, token.error());
+  auto found = ask<token_view>(s.system, s.queue, atom::get_v, *token);
   if (found && wants_event_stream(req))
     return stream_token(s, req, res, *found);
   reply(req, res, 200, found);

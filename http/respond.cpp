@@ -2,14 +2,18 @@
 
 #include <caf/deep_to_string.hpp>
 
+#include "actors/errors.hpp"
+
 #include "http/problem.hpp"
+#include "http/request_log.hpp"
 #include "support/log.hpp"
 
 namespace concert::http {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 void send_error(const httplib::Request& req, httplib::Response& res, const caf::error& err) {
@@ -18,8 +22,33 @@ void send_error(const httplib::Request& req, httplib::Response& res, const caf::
     log::error("request failed", {{"method", req.method},
                                   {"path", req.path},
                                   {"status", p.status},
+                                  {"request_id", current_request().request_id},
                                   {"error", caf::deep_to_string(err)}});
   send_problem(res, p);
+}
+
+void send_failure(const httplib::Request& req, httplib::Response& res,
+                  std::exception_ptr failure) noexcept {
+  try {
+    std::string what = "an exception that is not a std::exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log::error("request failed", {{"method", req.method},
+                                  {"path", req.path},
+                                  {"request_id", current_request().request_id},
+                                  {"error", what}});
+  } catch (...) {
+  }
+  try {
+    send_problem(res, problem_for(make_error(ec::internal)));
+  } catch (...) {
+    // Out of memory even for the problem: a bare 500 still tells the truth.
+    res.status = 500;
+  }
 }
 
 } // namespace concert::http

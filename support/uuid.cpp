@@ -37,11 +37,21 @@ bool is_uuid(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = text[i];
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     if (dash ? c != '-' : !hex)
       return false;
   }
   return true;
+}
+
+std::optional<std::string> canonical_uuid(std::string_view text) {
+  std::string lower{text};
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'F')
+      c = static_cast<char>(c - 'A' + 'a');
+  if (!is_uuid(lower))
+    return std::nullopt;
+  return lower;
 }
 
 } // namespace concert

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,7 +10,11 @@ namespace concert {
 /// cryptographically secure generator (getrandom).
 std::string random_uuid_v4();
 
-/// True for the 8-4-4-4-12 hex form of a UUID (either case).
+/// True for the canonical form of a UUID: 8-4-4-4-12 lower-case hex.
 bool is_uuid(std::string_view text);
+
+/// The canonical form of `text` when it is a UUID in 8-4-4-4-12 hex of
+/// either case (RFC 9562 reads UUIDs case-insensitively), else nothing.
+std::optional<std::string> canonical_uuid(std::string_view text);
 
 } // namespace concert

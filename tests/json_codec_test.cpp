@@ -58,10 +58,41 @@ TEST(json_codec, a_body_must_be_a_json_object) {
 }
 
 TEST(json_codec, deeply_nested_input_is_rejected_without_crashing) {
-  std::string deep(60000, '[');
-  EXPECT_EQ(rejection(decode_new_user(deep)), "the body is not valid JSON");
-  EXPECT_EQ(rejection(decode_new_user(std::string(30000, '[') + std::string(30000, ']'))),
-            "the body must be a JSON object");
+  auto rule = "the body is nested too deeply";
+  EXPECT_EQ(rejection(decode_new_user(std::string(60000, '['))), rule);
+  EXPECT_EQ(rejection(decode_new_user(std::string(30000, '[') + std::string(30000, ']'))), rule);
+  auto nested = [](int depth) {
+    return "{\"name\": \"kim\", \"x\": " + std::string(depth, '[') + std::string(depth, ']')
+           + "}";
+  };
+  EXPECT_TRUE(decode_new_user(nested(15))) << "sixteen levels, the object's included";
+  EXPECT_EQ(rejection(decode_new_user(nested(16))), rule);
+}
+
+TEST(json_codec, no_string_anywhere_in_a_body_may_hold_nul) {
+  auto rule = "strings must not contain NUL (\\u0000)";
+  EXPECT_EQ(rejection(decode_new_user(R"({"name": "\u0000"})")), rule);
+  EXPECT_EQ(rejection(decode_new_user(R"({"name": "kim\u0000evil"})")), rule);
+  EXPECT_EQ(rejection(decode_new_user(R"({"name": "kim", "pad": ["\u0000"]})")), rule)
+    << "an ignored field would still be stored with an Idempotency-Key";
+  EXPECT_EQ(rejection(decode_new_user(R"({"na\u0000me": "kim"})")), rule) << "keys too";
+  EXPECT_EQ(rejection(decode_concert(concert_body("2026-12-24", "50", "10000", R"("X\u0000")"))),
+            rule);
+  EXPECT_EQ(decode_new_user(R"({"name": "back\\u0000slash"})")->name, "back\\u0000slash")
+    << "an escaped backslash before u0000 is no NUL";
+}
+
+TEST(json_codec, a_token_is_read_in_either_case_and_comes_out_canonical) {
+  EXPECT_EQ(*decode_token("1B4E28BA-2FA1-41D2-883F-0016D3CCA427", ec::token_invalid),
+            "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+  for (std::string bad : std::vector<std::string>{"", "1b4e28ba-2fa1-41d2-883f-0016d3cca42",
+                          "1b4e28ba-2fa1-41d2-883f-0016d3cca427x",
+                          std::string{"1b4e28ba-2fa1-41d2-883f-0016d3cca427\0junk", 41},
+                          "1b4e28ba2fa141d2883f0016d3cca427----"}) {
+    auto decoded = decode_token(bad, ec::token_not_found);
+    ASSERT_FALSE(decoded) << bad;
+    EXPECT_EQ(decoded.error().code(), static_cast<uint8_t>(ec::token_not_found));
+  }
 }
 
 TEST(json_codec, a_concert_reads_every_field) {

@@ -1,11 +1,14 @@
 #include "http/problem.hpp"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include <caf/sec.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/errors.hpp"
+#include "http/respond.hpp"
 
 using namespace concert;
 using concert::http::problem_for;
@@ -70,4 +73,38 @@ TEST(problem, the_body_is_rfc_9457_problem_json) {
                                   {"status", 409},
                                   {"detail", "taken"},
                                   {"code", "DATE_EXISTS"}}));
+}
+
+TEST(problem, an_empty_error_is_500_not_a_crash) {
+  auto p = problem_for(caf::error{});
+  EXPECT_EQ(p.status, 500);
+  EXPECT_EQ(p.code, "INTERNAL");
+}
+
+TEST(problem, the_edge_rules_have_their_own_statuses) {
+  EXPECT_EQ(problem_for(make_error(ec::headers_too_large)).status, 431);
+  EXPECT_EQ(problem_for(make_error(ec::unsupported_media_type)).code, "UNSUPPORTED_MEDIA_TYPE");
+  EXPECT_EQ(problem_for(make_error(ec::unsupported_media_type)).status, 415);
+  EXPECT_EQ(problem_for(make_error(ec::not_implemented)).status, 501);
+  EXPECT_EQ(problem_for_status(431).code, "HEADERS_TOO_LARGE");
+}
+
+TEST(problem, a_detail_that_is_not_utf8_is_encoded_with_replacement_characters) {
+  auto text = concert::http::problem_body(
+    problem_for(make_error(ec::not_found, "no route for /\xFF\xC3\x28")));
+  auto body = nlohmann::json::parse(text);
+  EXPECT_EQ(body["detail"], "no route for /\xEF\xBF\xBD\xEF\xBF\xBD(");
+}
+
+TEST(problem, an_exception_in_a_request_becomes_a_500_problem) {
+  httplib::Request req;
+  httplib::Response res;
+  concert::http::send_failure(req, res,
+                              std::make_exception_ptr(std::runtime_error{"secret internals"}));
+  EXPECT_EQ(res.status, 500);
+  auto body = nlohmann::json::parse(res.body);
+  EXPECT_EQ(body["code"], "INTERNAL");
+  EXPECT_EQ(res.body.find("secret"), std::string::npos) << "the log keeps the detail";
+  concert::http::send_failure(req, res, std::make_exception_ptr(42));
+  EXPECT_EQ(res.status, 500) << "not even a std::exception";
 }

@@ -4,8 +4,6 @@
 #include <sstream>
 #include <utility>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -13,16 +11,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/raw_connection.hpp"
+
 namespace concert::testing {
 
-event_stream_client::event_stream_client(int port, const std::string& path) {
-  socket_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (socket_ < 0
-      || ::connect(socket_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+event_stream_client::event_stream_client(int port, const std::string& path)
+  : socket_(connect_to_loopback(port)) {
+  if (socket_ < 0) {
     ADD_FAILURE() << "cannot connect to port " << port;
     closed_ = true;
     return;

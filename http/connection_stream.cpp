@@ -1,0 +1,131 @@
+#include "http/connection_stream.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace concert::http {
+
+namespace {
+
+constexpr size_t read_chunk = 16 * 1024;
+
+bool ready(int socket, short events, std::chrono::milliseconds timeout) {
+  pollfd wait{socket, events, 0};
+  for (;;) {
+    auto n = ::poll(&wait, 1, static_cast<int>(timeout.count()));
+    if (n < 0 && errno == EINTR)
+      continue;
+    return n > 0;
+  }
+}
+
+/// The numeric host and port of an endpoint, as cpp-httplib reports them.
+void endpoint(const sockaddr_storage& address, socklen_t length, std::string& ip, int& port) {
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&address), length, host, sizeof(host),
+                  service, sizeof(service), NI_NUMERICHOST | NI_NUMERICSERV)
+      != 0)
+    return;
+  ip = host;
+  port = std::atoi(service);
+}
+
+} // namespace
+
+connection_stream::connection_stream(int socket, limits l) : socket_(socket), limits_(l) {
+}
+
+void connection_stream::begin_request() {
+  read_in_request_ = 0;
+  head_end_matched_ = 0;
+  head_overflowed_ = false;
+  request_overflowed_ = false;
+  closing_ = false;
+  // What a pipelining client sent ahead stays; what was handed out goes.
+  buffer_.erase(0, next_);
+  next_ = 0;
+}
+
+bool connection_stream::is_readable() const {
+  return has_buffered() || ready(socket_, POLLIN, limits_.read_timeout);
+}
+
+bool connection_stream::is_writable() const {
+  return ready(socket_, POLLOUT, limits_.write_timeout);
+}
+
+ssize_t connection_stream::read(char* ptr, size_t size) {
+  if (head_overflowed_ || request_overflowed_)
+    return -1;
+  if (!has_buffered()) {
+    if (!ready(socket_, POLLIN, limits_.read_timeout))
+      return -1;
+    buffer_.resize(read_chunk);
+    ssize_t n;
+    do
+      n = ::recv(socket_, buffer_.data(), read_chunk, 0);
+    while (n < 0 && errno == EINTR);
+    buffer_.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    next_ = 0;
+    if (n <= 0)
+      return n;
+  }
+  auto n = std::min(size, buffer_.size() - next_);
+  if (!charge(buffer_.data() + next_, n))
+    return -1;
+  std::memcpy(ptr, buffer_.data() + next_, n);
+  next_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+bool connection_stream::charge(const char* bytes, size_t n) {
+  static constexpr char head_end[] = "\r\n\r\n";
+  for (size_t i = 0; i < n && head_end_matched_ < 4; ++i) {
+    if (bytes[i] == head_end[head_end_matched_])
+      ++head_end_matched_;
+    else
+      head_end_matched_ = bytes[i] == '\r' ? 1 : 0;
+    if (head_end_matched_ < 4 && read_in_request_ + i + 1 > limits_.max_head) {
+      head_overflowed_ = true;
+      return false;
+    }
+  }
+  read_in_request_ += n;
+  if (read_in_request_ > limits_.max_request) {
+    request_overflowed_ = true;
+    return false;
+  }
+  return true;
+}
+
+ssize_t connection_stream::write(const char* ptr, size_t size) {
+  if (!is_writable())
+    return -1;
+  ssize_t n;
+  do
+    n = ::send(socket_, ptr, size, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+void connection_stream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (getpeername(socket_, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+    endpoint(address, length, ip, port);
+}
+
+void connection_stream::get_local_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+    endpoint(address, length, ip, port);
+}
+
+} // namespace concert::http
