@@ -139,8 +139,9 @@ int main(int argc, char** argv) {
                       caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users),
                       caf::actor_cast<caf::actor>(streams)}};
   std::atomic<bool> recovered{false};
+  http::abuse_limits limits{settings};
   http::services services{system,  store,     catalog,  users, queue,
-                          streams, settings.max_streams, recovered, {}};
+                          streams, settings.max_streams, recovered, {}, limits};
 
   http::listener public_api{"public", http::public_routes(services), settings, {},
                             settings.rate_limit_rps};

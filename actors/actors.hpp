@@ -19,6 +19,10 @@ namespace concert {
 using store_actor = caf::typed_actor<
   // Inserts a user.
   caf::replies_to<atom::create, new_user>::with<user_record>,
+  // Replaces a user's key hash; ec::user_not_found.
+  caf::replies_to<atom::rekey, int64_t, std::string>::with<bool>,
+  // The user whose key has this hash; ec::user_key_invalid when nobody's.
+  caf::replies_to<atom::lookup, std::string>::with<int64_t>,
   // Inserts a concert; fails with ec::date_exists when the date is taken.
   caf::replies_to<atom::create, concert_info>::with<concert_info>,
   // Every concert, ascending by date.
@@ -151,9 +155,14 @@ using wallet_actor = caf::typed_actor<
 /// Creates users and routes each user's requests to their wallet, which it
 /// spawns on first use from the database.
 using user_directory_actor = caf::typed_actor<
-  // Creates a user with a zero balance.
-  caf::replies_to<atom::create, new_user>::with<user_record>,
+  // Creates a user with a zero balance and a new key.
+  caf::replies_to<atom::create, new_user>::with<created_user>,
   // The wallet of a user; ec::user_not_found.
-  caf::replies_to<atom::lookup, int64_t>::with<wallet_actor>>;
+  caf::replies_to<atom::lookup, int64_t>::with<wallet_actor>,
+  // The wallet of a user whose key has this hash; ec::user_key_invalid, or
+  // ec::forbidden for another user's key.
+  caf::replies_to<atom::authenticate, int64_t, std::string>::with<wallet_actor>,
+  // Gives a user a new key; the old one fails from the answer on.
+  caf::replies_to<atom::rekey, int64_t>::with<user_credentials>>;
 
 } // namespace concert

@@ -71,6 +71,10 @@ enum class ec : uint8_t {
   not_implemented,
   /// A failure inside the server that has no better name.
   internal,
+  /// A user key that is missing, malformed or nobody's.
+  user_key_invalid,
+  /// A user key of another user than the one named.
+  forbidden,
 };
 
 /// The CAF error category of `ec`.

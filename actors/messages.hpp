@@ -21,15 +21,29 @@ struct idempotency_claim {
   std::string request;
 };
 
-/// A user to create; an empty name means none was given.
+/// A user to create; an empty name means none was given. `key_hash` is
+/// the SHA-256 of the user's key (support/user_key.hpp).
 struct new_user {
   std::string name;
+  std::string key_hash;
 };
 
 /// A user's balance as the API shows it.
 struct user_record {
   int64_t user_id = 0;
   int64_t balance = 0;
+};
+
+/// A user just created, with the key shown this once.
+struct created_user {
+  user_record user;
+  std::string user_key;
+};
+
+/// A user's new key, shown this once.
+struct user_credentials {
+  int64_t user_id = 0;
+  std::string user_key;
 };
 
 /// A concert date and what it sells: seats 1..total_seats at one price.
@@ -183,6 +197,8 @@ struct hold_release {
 /// user, so it knows which ids are its own and which holds count.
 struct wallet_row {
   int64_t balance = 0;
+  /// Empty for a user who has no key yet.
+  std::string key_hash;
   std::vector<reservation_view> reservations;
 };
 
@@ -203,7 +219,17 @@ typename Inspector::result_type inspect(Inspector& f, stored_answer& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, new_user& x) {
-  return f(caf::meta::type_name("new_user"), x.name);
+  return f(caf::meta::type_name("new_user"), x.name, x.key_hash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, created_user& x) {
+  return f(caf::meta::type_name("created_user"), x.user, x.user_key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_credentials& x) {
+  return f(caf::meta::type_name("user_credentials"), x.user_id, x.user_key);
 }
 
 template <class Inspector>
@@ -301,7 +327,7 @@ typename Inspector::result_type inspect(Inspector& f, hold_release& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_row& x) {
-  return f(caf::meta::type_name("wallet_row"), x.balance, x.reservations);
+  return f(caf::meta::type_name("wallet_row"), x.balance, x.key_hash, x.reservations);
 }
 
 } // namespace concert

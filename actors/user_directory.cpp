@@ -1,7 +1,9 @@
 #include "actors/user_directory.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
 #include "actors/wallet.hpp"
+#include "support/user_key.hpp"
 
 namespace concert {
 
@@ -9,34 +11,85 @@ namespace {
 
 using self_pointer = observed_pointer<user_directory_actor, user_directory_state>;
 
-/// The user's wallet, spawned from the database on first use. Unknown users
-/// are not remembered, so a made-up id costs one query and no memory.
-caf::result<wallet_actor> lookup(self_pointer self, int64_t user) {
+/// Calls `then` with the user, spawning their wallet from the database on
+/// first use. Unknown users are not remembered, so a made-up id costs one
+/// query and no memory.
+void with_user(self_pointer self, int64_t user, user_directory_state::waiter then) {
   auto& st = self->state;
-  if (auto i = st.wallets.find(user); i != st.wallets.end())
-    return i->second;
-  auto promise = self->make_response_promise<wallet_actor>();
+  if (auto i = st.users.find(user); i != st.users.end())
+    return then(&i->second, caf::error{});
   auto& waiting = st.loading[user];
-  waiting.push_back(promise);
+  waiting.push_back(std::move(then));
   if (waiting.size() > 1)
-    return promise;
+    return;
   self->request(st.store, store_timeout, atom::load_v, atom::wallet_v, user)
     .then(
       [=](wallet_row& row) {
         auto& st = self->state;
+        auto key_hash = row.key_hash;
         auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.store, st.catalog,
                              st.queue);
         self->link_to(w);
-        st.wallets.emplace(user, w);
-        for (auto& p : st.loading[user])
-          p.deliver(w);
+        auto& known = st.users[user] = known_user{w, std::move(key_hash)};
+        auto waiters = std::move(st.loading[user]);
         st.loading.erase(user);
+        for (auto& w : waiters)
+          w(&known, caf::error{});
       },
       [=](caf::error& err) {
-        for (auto& p : self->state.loading[user])
-          p.deliver(err);
+        auto waiters = std::move(self->state.loading[user]);
         self->state.loading.erase(user);
+        for (auto& w : waiters)
+          w(nullptr, err);
       });
+}
+
+/// The user's wallet when the key is theirs. A key that is not is looked up
+/// to tell another user's key (403) from nobody's (401); only a refusal
+/// costs that query.
+caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::string key_hash) {
+  auto promise = self->make_response_promise<wallet_actor>();
+  with_user(self, user, [=](const known_user* known, const caf::error& err) mutable {
+    if (known != nullptr && same_secret(known->key_hash, key_hash)) {
+      promise.deliver(known->wallet);
+    } else if (err && err != make_error(ec::user_not_found)) {
+      promise.deliver(err);
+    } else {
+      self->request(self->state.store, store_timeout, atom::lookup_v, key_hash)
+        .then(
+          [=](int64_t) mutable {
+            promise.deliver(make_error(ec::forbidden, "the key is not user "
+                                                        + std::to_string(user) + "'s"));
+          },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    }
+  });
+  return promise;
+}
+
+caf::result<created_user> create(self_pointer self, new_user user) {
+  auto key = new_user_key();
+  user.key_hash = user_key_hash(key);
+  auto promise = self->make_response_promise<created_user>();
+  self->request(self->state.store, store_timeout, atom::create_v, std::move(user))
+    .then([=](const user_record& record) mutable { promise.deliver(created_user{record, key}); },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+/// A new key, durable before it is shown; the old one fails from then on.
+caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
+  auto key = new_user_key();
+  auto key_hash = user_key_hash(key);
+  auto promise = self->make_response_promise<user_credentials>();
+  self->request(self->state.store, store_timeout, atom::rekey_v, user, key_hash)
+    .then(
+      [=](bool) mutable {
+        if (auto i = self->state.users.find(user); i != self->state.users.end())
+          i->second.key_hash = key_hash;
+        promise.deliver(user_credentials{user, key});
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;
 }
 
@@ -51,11 +104,21 @@ user_directory(observed_pointer<user_directory_actor, user_directory_state> self
   st.queue = std::move(queue);
   st.max_holds = max_holds;
   return {
-    [=](atom::create, const new_user& user) -> caf::result<user_record> {
-      // The database assigns the id, so the answer is the store's.
-      return self->delegate(self->state.store, atom::create_v, user);
+    [=](atom::create, const new_user& user) { return create(self, user); },
+    [=](atom::lookup, int64_t user) -> caf::result<wallet_actor> {
+      auto promise = self->make_response_promise<wallet_actor>();
+      with_user(self, user, [=](const known_user* known, const caf::error& err) mutable {
+        if (known != nullptr)
+          promise.deliver(known->wallet);
+        else
+          promise.deliver(err);
+      });
+      return promise;
     },
-    [=](atom::lookup, int64_t user) { return lookup(self, user); },
+    [=](atom::authenticate, int64_t user, const std::string& key_hash) {
+      return authenticate(self, user, key_hash);
+    },
+    [=](atom::rekey, int64_t user) { return rekey(self, user); },
   };
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -10,15 +12,23 @@
 
 namespace concert {
 
+/// A user's wallet and the hash of their key, both loaded on first use.
+struct known_user {
+  wallet_actor wallet;
+  std::string key_hash;
+};
+
 struct user_directory_state {
   static inline const char* name = "user_directory";
   store_actor store;
   catalog_actor catalog;
   queue_actor queue;
   int32_t max_holds = 0;
-  std::unordered_map<int64_t, wallet_actor> wallets;
-  /// Lookups waiting while a user's wallet is loaded from the database.
-  std::unordered_map<int64_t, std::vector<caf::typed_response_promise<wallet_actor>>> loading;
+  std::unordered_map<int64_t, known_user> users;
+  /// What waits while a user is loaded from the database: the user, or
+  /// the error that loading ended with.
+  using waiter = std::function<void(const known_user*, const caf::error&)>;
+  std::unordered_map<int64_t, std::vector<waiter>> loading;
 };
 
 user_directory_actor::behavior_type

@@ -19,6 +19,16 @@ nlohmann::json encode(const user_record& user) {
   return {{"userId", user.user_id}, {"balance", user.balance}};
 }
 
+nlohmann::json encode(const created_user& user) {
+  auto json = encode(user.user);
+  json["userKey"] = user.user_key;
+  return json;
+}
+
+nlohmann::json encode(const user_credentials& credentials) {
+  return {{"userId", credentials.user_id}, {"userKey", credentials.user_key}};
+}
+
 nlohmann::json encode(const concert_info& concert) {
   return {{"date", concert.date},
           {"title", concert.title},

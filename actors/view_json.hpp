@@ -12,6 +12,8 @@
 namespace concert {
 
 nlohmann::json encode(const user_record& user);
+nlohmann::json encode(const created_user& user);
+nlohmann::json encode(const user_credentials& credentials);
 /// The admin view of a created concert.
 nlohmann::json encode(const concert_info& concert);
 nlohmann::json encode(const token_view& token);

@@ -9,6 +9,8 @@
 #include <regex>
 #include <sstream>
 
+#include "support/networks.hpp"
+
 namespace concert::config {
 
 namespace {
@@ -72,6 +74,18 @@ spec boolean(std::string variable, bool settings::*field, std::string help) {
   return {std::move(variable), std::move(help), assign, show};
 }
 
+spec networks(std::string variable, std::string settings::*field, std::string help) {
+  auto assign = [variable, field](settings& s, const std::string& value,
+                                  const std::string& origin) {
+    if (!parse_networks(value))
+      reject(variable, value, origin,
+             "is not a comma-separated list of IP addresses and CIDR networks");
+    s.*field = value;
+  };
+  auto show = [field](const settings& s) { return nlohmann::json(s.*field); };
+  return {std::move(variable), std::move(help), assign, show};
+}
+
 nlohmann::json as_is(const std::string& value) {
   return value;
 }
@@ -107,6 +121,14 @@ const std::vector<spec>& specs() {
          "bearer token for the admin port (empty = no auth)", hidden),
     integer("CONCERT_RATE_LIMIT_RPS", &settings::rate_limit_rps, 0, 1000000,
             "per-address requests a second (0 = off)"),
+    networks("CONCERT_TRUSTED_PROXIES", &settings::trusted_proxies,
+             "proxies (addresses or CIDRs) whose X-Forwarded-For names the client"),
+    integer("CONCERT_NEW_USERS_PER_MINUTE", &settings::new_users_per_minute, 0, 1000000,
+            "users one address may create a minute (0 = off)"),
+    integer("CONCERT_NEW_TOKENS_PER_MINUTE", &settings::new_tokens_per_minute, 0, 1000000,
+            "queue tokens one address may take a minute (0 = off)"),
+    integer("CONCERT_MAX_HOLDS_PER_ADDRESS", &settings::max_holds_per_address, 0, 1000000,
+            "live holds of all users of one address (0 = off)"),
     integer("CONCERT_HTTP_THREADS", &settings::http_threads, 1, 1024,
             "worker threads per listener"),
     integer("CONCERT_HTTP_QUEUE", &settings::http_queue, 1, 1000000,

@@ -26,6 +26,13 @@ struct settings {
   /// Empty means the admin port asks for no credentials.
   std::string admin_token;
   int64_t rate_limit_rps = 0;
+  /// Addresses and networks whose X-Forwarded-For names the client;
+  /// checked to parse at load (support/networks.hpp).
+  std::string trusted_proxies;
+  /// Abuse limits per source address; 0 turns one off.
+  int64_t new_users_per_minute = 20;
+  int64_t new_tokens_per_minute = 60;
+  int64_t max_holds_per_address = 20;
   /// Worker threads per HTTP listener.
   int64_t http_threads = 16;
   /// Connections waiting for a worker before accept() pauses.

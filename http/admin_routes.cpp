@@ -35,6 +35,14 @@ void revoke_token(const services& s, const httplib::Request& req, httplib::Respo
   reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::revoke_v, *token));
 }
 
+void rekey_user(const services& s, const httplib::Request& req, httplib::Response& res,
+                const std::string& text) {
+  auto user = decode_id(text, "userId");
+  if (!user)
+    return send_error(req, res, user.error());
+  reply(req, res, 200, ask<user_credentials>(s.system, s.users, atom::rekey_v, *user));
+}
+
 } // namespace
 
 router admin_routes(const services& s) {
@@ -59,6 +67,9 @@ router admin_routes(const services& s) {
   routes.add("DELETE", "/admin/queue_tokens/([^/]+)",
              when_ready(s, [&s](const httplib::Request& req, httplib::Response& res,
                                 const router::params& params) { revoke_token(s, req, res, params[0]); }));
+  routes.add("POST", "/admin/users/([^/]+)/key",
+             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res,
+                                const router::params& params) { rekey_user(s, req, res, params[0]); }));
   return routes;
 }
 

@@ -1,10 +1,13 @@
 #include "http/booking_routes.hpp"
 
+#include <type_traits>
+
 #include "actors/errors.hpp"
 #include "http/ask.hpp"
 #include "http/health.hpp"
 #include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
+#include "http/request_log.hpp"
 #include "http/respond.hpp"
 #include "http/wallets.hpp"
 #include "support/time.hpp"
@@ -54,9 +57,26 @@ void hold(const services& s, const request& req, response& res, const caller& wh
   auto wallet = wallet_of(s, who.user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
+  auto& ledger = s.limits.holds;
+  const auto& client = current_request().client;
+  if (auto wait = ledger.reserve(client))
+    return send_retry_after(req, res, wait,
+                            make_error(ec::hold_limit, "this address holds as many seats as allowed"));
+  bool settled = false;
   idempotent<reservation_view>(s, req, res, "reservation", who.user_id, 201, [&](const auto& claim) {
-    return ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat, claim);
+    auto made = ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat,
+                                      claim);
+    if (made)
+      ledger.held(client, made->reservation_id,
+                  hold_ledger::clock::time_point{std::chrono::milliseconds{made->expires_at}});
+    else
+      ledger.failed(client);
+    settled = true;
+    return made;
   });
+  // A replay answers from the store without asking for a hold.
+  if (!settled)
+    ledger.failed(client);
 }
 
 template <class Atom>
@@ -68,7 +88,10 @@ void on_reservation(const services& s, const request& req, response& res, const 
   auto wallet = wallet_of(s, who.user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
-  reply(req, res, 200, ask<reservation_view>(s.system, *wallet, what, *id));
+  auto outcome = ask<reservation_view>(s.system, *wallet, what, *id);
+  if (outcome && std::is_same_v<Atom, atom::cancel>)
+    s.limits.holds.released({*id});
+  reply(req, res, 200, outcome);
 }
 
 void pay(const services& s, const request& req, response& res, const caller& who) {
@@ -79,7 +102,10 @@ void pay(const services& s, const request& req, response& res, const caller& who
   if (!wallet)
     return send_error(req, res, wallet.error());
   idempotent<payment_view>(s, req, res, "payment", who.user_id, 201, [&](const auto& claim) {
-    return ask<payment_view>(s.system, *wallet, atom::pay_v, who.token, *ids, claim);
+    auto paid = ask<payment_view>(s.system, *wallet, atom::pay_v, who.token, *ids, claim);
+    if (paid)
+      s.limits.holds.released(*ids);
+    return paid;
   });
 }
 

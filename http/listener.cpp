@@ -6,12 +6,14 @@
 #include <sys/socket.h>
 
 #include "actors/errors.hpp"
+#include "http/client_address.hpp"
 #include "http/problem.hpp"
 #include "http/request_head.hpp"
 #include "http/request_log.hpp"
 #include "http/respond.hpp"
 #include "http/worker_pool.hpp"
 #include "support/log.hpp"
+#include "support/user_key.hpp"
 
 namespace concert::http {
 
@@ -25,17 +27,6 @@ constexpr auto io_timeout = std::chrono::seconds{5};
 constexpr connection_stream::limits read_limits{
   8 * 1024 + max_header_bytes + 4, 8 * 1024 + max_header_bytes + 8 * max_body_bytes,
   io_timeout, io_timeout};
-
-/// Compares in time that depends on the length only, not on where the first
-/// difference is.
-bool same_secret(const std::string& given, const std::string& expected) {
-  if (given.size() != expected.size())
-    return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < given.size(); ++i)
-    diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
-  return diff == 0;
-}
 
 /// cpp-httplib files the connection's endpoints among the request's
 /// headers; they are not the client's.
@@ -113,6 +104,7 @@ listener::listener(std::string name, router routes, const config::settings& s,
     routes_(std::move(routes)),
     bearer_token_(std::move(bearer_token)),
     limiter_(rate_limit_rps),
+    trusted_proxies_(parse_networks(s.trusted_proxies).value_or(std::vector<network>{})),
     requests_(name_, routes_.route_list()),
     server_(read_limits) {
   backlog_ = static_cast<int>(s.http_queue);
@@ -196,7 +188,8 @@ bool listener::screen(const httplib::Request& req, httplib::Response& res) {
     refuse(res, make_error(ec::invalid_request, req.method + " requests take no body"));
     return true;
   }
-  if (auto wait = limiter_.admit(req.remote_addr)) {
+  current_request().client = client_address(req, trusted_proxies_);
+  if (auto wait = limiter_.admit(current_request().client)) {
     res.set_header("Retry-After", std::to_string(wait));
     refuse_unread(res, *framing, make_error(ec::rate_limited));
     return true;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 
@@ -11,6 +12,7 @@
 #include "http/edge_server.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
+#include "support/networks.hpp"
 #include "support/metrics.hpp"
 
 namespace concert::http {
@@ -53,6 +55,7 @@ private:
   router routes_;
   std::string bearer_token_;
   rate_limiter limiter_;
+  std::vector<network> trusted_proxies_;
   metrics::http_requests requests_;
   edge_server server_;
   socket_t socket_ = INVALID_SOCKET;

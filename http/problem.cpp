@@ -75,6 +75,10 @@ problem domain_problem(ec code, std::string detail) {
       return with(415, "UNSUPPORTED_MEDIA_TYPE", "the request body's encoding is not supported");
     case ec::not_implemented:
       return with(501, "NOT_IMPLEMENTED", "the server does not support this request");
+    case ec::user_key_invalid:
+      return with(401, "USER_KEY_INVALID", "a valid user key is required as a bearer token");
+    case ec::forbidden:
+      return with(403, "FORBIDDEN", "the user key is not the named user's");
     case ec::internal:
     case ec::none:
       break;

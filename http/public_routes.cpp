@@ -1,11 +1,13 @@
 #include "http/public_routes.hpp"
 
+#include "actors/errors.hpp"
 #include "http/ask.hpp"
 #include "http/booking_routes.hpp"
 #include "http/health.hpp"
 #include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
 #include "http/openapi_document.hpp"
+#include "http/request_log.hpp"
 #include "http/respond.hpp"
 #include "http/token_stream.hpp"
 #include "http/wallets.hpp"
@@ -21,14 +23,18 @@ void create_user(const services& s, const request& req, response& res) {
   auto user = decode_new_user(req.body);
   if (!user)
     return send_error(req, res, user.error());
-  reply(req, res, 201, ask<user_record>(s.system, s.users, atom::create_v, std::move(*user)));
+  if (auto wait = s.limits.new_users.admit(current_request().client))
+    return send_retry_after(req, res, wait,
+                            make_error(ec::rate_limited,
+                                       "this address created as many users this minute as allowed"));
+  reply(req, res, 201, ask<created_user>(s.system, s.users, atom::create_v, std::move(*user)));
 }
 
 void charge(const services& s, const request& req, response& res) {
   auto order = decode_charge(req.body);
   if (!order)
     return send_error(req, res, order.error());
-  auto wallet = wallet_of(s, order->user_id);
+  auto wallet = own_wallet(s, req, order->user_id);
   if (!wallet)
     return send_error(req, res, wallet.error());
   idempotent<user_record>(s, req, res, "charge", order->user_id, 200, [&](const auto& claim) {
@@ -36,12 +42,12 @@ void charge(const services& s, const request& req, response& res) {
   });
 }
 
-/// GET routes that name the user in `?userId=`.
+/// GET routes that name the user in `?userId=`, with that user's key.
 caf::expected<wallet_actor> wallet_from_query(const services& s, const request& req) {
   auto user = decode_id(req.get_param_value("userId"), "userId");
   if (!user)
     return user.error();
-  return wallet_of(s, *user);
+  return own_wallet(s, req, *user);
 }
 
 void balance(const services& s, const request& req, response& res) {
@@ -63,6 +69,12 @@ void issue_token(const services& s, const request& req, response& res) {
   auto user = decode_user_ref(req.body);
   if (!user)
     return send_error(req, res, user.error());
+  if (auto wallet = own_wallet(s, req, *user); !wallet)
+    return send_error(req, res, wallet.error());
+  if (auto wait = s.limits.new_tokens.admit(current_request().client))
+    return send_retry_after(req, res, wait,
+                            make_error(ec::rate_limited, "this address took as many queue tokens "
+                                                         "this minute as allowed"));
   reply(req, res, 201, ask<token_view>(s.system, s.queue, atom::create_v, *user));
 }
 

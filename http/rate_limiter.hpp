@@ -9,25 +9,27 @@
 
 namespace concert::http {
 
-/// Counts requests per source address in one-second windows. Shared by the
-/// HTTP worker threads, so it is sharded: a thread locks one shard of
-/// sixteen, briefly. Stale windows are dropped as a shard grows, so memory
-/// stays bounded by the addresses seen within a second or two.
+/// Counts events per source address in fixed windows (a second for
+/// requests, a minute for new users and tokens). Shared by the HTTP worker
+/// threads, so it is sharded: a thread locks one shard of sixteen, briefly.
+/// Stale windows are dropped as a shard grows, so memory stays bounded by
+/// the addresses seen within a window or two.
 class rate_limiter {
 public:
   using clock = std::chrono::steady_clock;
 
-  /// `per_second` requests per address; 0 lets everything through.
-  explicit rate_limiter(int64_t per_second) : per_second_(per_second) {
+  /// `limit` events per address and window; 0 lets everything through.
+  explicit rate_limiter(int64_t limit, std::chrono::seconds window = std::chrono::seconds{1})
+    : limit_(limit), window_(window.count()) {
   }
 
-  /// Counts a request; returns the seconds to wait (for Retry-After) when
-  /// the address is over its rate, else 0.
+  /// Counts an event; returns the seconds to wait (for Retry-After) when
+  /// the address is over its limit, else 0.
   int64_t admit(const std::string& address, clock::time_point now = clock::now());
 
 private:
   struct window {
-    int64_t second = 0;
+    int64_t index = 0;
     int64_t count = 0;
   };
 
@@ -36,7 +38,8 @@ private:
     std::unordered_map<std::string, window> windows;
   };
 
-  int64_t per_second_;
+  int64_t limit_;
+  int64_t window_;
   std::array<shard, 16> shards_;
 };
 

@@ -40,6 +40,7 @@ void begin_request(const httplib::Request& req, httplib::Response& res) {
   context.begun = true;
   context.route.clear();
   context.route_index = -1;
+  context.client = req.remote_addr;
   auto id = req.get_header_value("X-Request-Id");
   context.request_id = usable_id(id) ? id : random_uuid_v4();
   res.set_header("X-Request-Id", context.request_id);
@@ -53,6 +54,7 @@ void log_request(const std::string& listener, const httplib::Request& req,
     context.route.clear();
     context.route_index = -1;
     context.request_id = random_uuid_v4();
+    context.client = req.remote_addr;
   }
   context.begun = false;
   close_after_response(context);
@@ -66,7 +68,8 @@ void log_request(const std::string& listener, const httplib::Request& req,
                         {"status", res.status},
                         {"latency_ms", static_cast<double>(micros) / 1000.0},
                         {"request_id", context.request_id},
-                        {"remote", req.remote_addr}});
+                        {"remote", req.remote_addr},
+                        {"client", context.client}});
 }
 
 } // namespace concert::http

@@ -18,6 +18,8 @@ struct request_context {
   /// status's reason when nothing matched, so labels stay few.
   std::string route;
   std::string request_id;
+  /// The source address the per-address limits count (http/client_address).
+  std::string client;
   /// The index of the route that ran, or -1.
   int route_index = -1;
   /// A descriptor to close once the response is written, or -1: where a

@@ -27,6 +27,12 @@ void send_error(const httplib::Request& req, httplib::Response& res, const caf::
   send_problem(res, p);
 }
 
+void send_retry_after(const httplib::Request& req, httplib::Response& res, int64_t seconds,
+                      const caf::error& err) {
+  res.set_header("Retry-After", std::to_string(seconds));
+  send_error(req, res, err);
+}
+
 void send_failure(const httplib::Request& req, httplib::Response& res,
                   std::exception_ptr failure) noexcept {
   try {

@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/actors.hpp"
+#include "http/abuse_limits.hpp"
 #include "http/event_streams.hpp"
 #include "support/metrics.hpp"
 
@@ -25,6 +26,8 @@ struct services {
   /// The listeners' request counters, for /metrics; filled in once the
   /// listeners exist.
   std::vector<const metrics::http_requests*> http_metrics;
+  /// Per source address; shared by the worker threads, sharded inside.
+  abuse_limits& limits;
 };
 
 } // namespace concert::http

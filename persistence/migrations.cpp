@@ -105,6 +105,12 @@ const std::vector<migration>& migrations() {
         changed_at timestamptz NOT NULL DEFAULT now()
       );
     )sql"},
+    {5, "user keys", R"sql(
+      -- Only the SHA-256 of a user's key is kept; users from before have
+      -- none until an operator gives them one.
+      ALTER TABLE users ADD COLUMN key_hash text UNIQUE
+        CHECK (key_hash ~ '^[0-9a-f]{64}$');
+    )sql"},
   };
   return all;
 }

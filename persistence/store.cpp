@@ -254,9 +254,26 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
   return {
     [=](atom::create, const new_user& user) {
       return queue_write<user_record>(self, [user](pg::connection& db) -> caf::expected<user_record> {
-        auto row = db.exec("INSERT INTO users (name) VALUES ($1) RETURNING id, balance",
-                           {optional_text(user.name)});
+        auto row = db.exec("INSERT INTO users (name, key_hash) VALUES ($1, $2) RETURNING id, balance",
+                           {optional_text(user.name), user.key_hash});
         return user_record{row.int64(0, 0), row.int64(0, 1)};
+      });
+    },
+    [=](atom::rekey, int64_t user, const std::string& key_hash) {
+      return queue_write<bool>(self, [user, key_hash](pg::connection& db) -> caf::expected<bool> {
+        auto id = std::to_string(user);
+        auto row = db.exec("UPDATE users SET key_hash = $2 WHERE id = $1 RETURNING id", {id, key_hash});
+        if (row.rows() == 0)
+          return make_error(ec::user_not_found, "no user " + id);
+        return true;
+      });
+    },
+    [=](atom::lookup, const std::string& key_hash) {
+      return read<int64_t>(self, [key_hash](pg::connection& db) -> caf::expected<int64_t> {
+        auto row = db.exec("SELECT id FROM users WHERE key_hash = $1", {key_hash});
+        if (row.rows() == 0)
+          return make_error(ec::user_key_invalid, "the key is nobody's");
+        return row.int64(0, 0);
       });
     },
     [=](atom::create, const concert_info& c) {
@@ -352,13 +369,13 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
     [=](atom::load, atom::wallet, int64_t user) {
       return read<wallet_row>(self, [user](pg::connection& db) -> caf::expected<wallet_row> {
         auto id = std::to_string(user);
-        auto balance = db.exec("SELECT balance FROM users WHERE id = $1", {id});
-        if (balance.rows() == 0)
+        auto user_row = db.exec("SELECT balance, coalesce(key_hash, '') FROM users WHERE id = $1", {id});
+        if (user_row.rows() == 0)
           return make_error(ec::user_not_found, "no user " + id);
         auto rows = db.exec("SELECT " + reservation_columns
                               + " FROM reservations WHERE user_id = $1 ORDER BY id",
                             {id});
-        return wallet_row{balance.int64(0, 0), reservations_of(rows)};
+        return wallet_row{user_row.int64(0, 0), user_row.text(0, 1), reservations_of(rows)};
       });
     },
     [=](atom::charge, const new_charge& c) {

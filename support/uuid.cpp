@@ -1,6 +1,7 @@
 #include "support/uuid.hpp"
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <stdexcept>
 
@@ -8,15 +9,20 @@
 
 namespace concert {
 
+void fill_random(uint8_t* bytes, size_t size) {
+  size_t filled = 0;
+  while (filled < size) {
+    auto n = getrandom(bytes + filled, size - filled, 0);
+    if (n < 0 && errno != EINTR)
+      throw std::runtime_error("getrandom failed");
+    if (n > 0)
+      filled += static_cast<size_t>(n);
+  }
+}
+
 std::string random_uuid_v4() {
   std::array<uint8_t, 16> bytes{};
-  size_t filled = 0;
-  while (filled < bytes.size()) {
-    auto n = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (n < 0)
-      throw std::runtime_error("getrandom failed");
-    filled += static_cast<size_t>(n);
-  }
+  fill_random(bytes.data(), bytes.size());
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);
   static constexpr char hex[] = "0123456789abcdef";

@@ -1,10 +1,15 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace concert {
+
+/// Fills `size` bytes from the kernel's cryptographically secure generator.
+void fill_random(uint8_t* bytes, size_t size);
 
 /// A random UUID v4 in lower-case 8-4-4-4-12 form, from the kernel's
 /// cryptographically secure generator (getrandom).

@@ -62,6 +62,21 @@ TEST(config, defaults_are_those_of_the_api_contract) {
   EXPECT_EQ(s.max_holds_per_user, 4);
   EXPECT_EQ(s.admin_token, "");
   EXPECT_EQ(s.rate_limit_rps, 0);
+  EXPECT_EQ(s.trusted_proxies, "");
+  EXPECT_EQ(s.new_users_per_minute, 20);
+  EXPECT_EQ(s.new_tokens_per_minute, 60);
+  EXPECT_EQ(s.max_holds_per_address, 20);
+}
+
+TEST(config, trusted_proxies_are_addresses_and_networks) {
+  EXPECT_EQ(settings_of({}, {{"CONCERT_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7,::1,2001:db8::/32"}})
+              .trusted_proxies,
+            "10.0.0.0/8, 192.0.2.7,::1,2001:db8::/32");
+  for (auto bad : {"10.0.0.0/33", "example.com", "10.0.0.1,", "10.0.0.0/x", "::1/129"})
+    EXPECT_NE(error_of({}, {{"CONCERT_TRUSTED_PROXIES", bad}})
+                .find("CONCERT_TRUSTED_PROXIES: \"" + std::string{bad} + "\" (environment) is not"),
+              std::string::npos)
+      << bad;
 }
 
 TEST(config, environment_overrides_defaults) {

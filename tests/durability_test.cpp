@@ -39,6 +39,7 @@ TEST(durability, users_and_concerts_survive_kill_9_and_a_restart) {
 TEST(durability, the_booking_state_survives_kill_9) {
   test_database db;
   int64_t buyer = 0;
+  std::string buyer_key;
   int64_t lapsing = 0;
   std::string buyer_token;
   std::string first_token;
@@ -59,6 +60,7 @@ TEST(durability, the_booking_state_survives_kill_9) {
     server_process server{db.url(), fast_queue()};
     booking flow{server};
     buyer = flow.new_user();
+    buyer_key = flow.key_of(buyer);
     flow.charge(buyer, 30000);
     buyer_token = flow.admitted_token(buyer);
     first_token = buyer_token;
@@ -72,8 +74,11 @@ TEST(durability, the_booking_state_survives_kill_9) {
   // 3. Everything acknowledged is back.
   server_process server{db.url(), fast_queue()};
   booking flow{server};
-  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(buyer)).body.at("balance"), 20000);
-  auto history = get(flow.client, "/api/payments?userId=" + std::to_string(buyer));
+  httplib::Headers as_buyer{{"Authorization", "Bearer " + buyer_key}};
+  auto wallet = send(flow.client, "GET", "/api/users/balance?userId=" + std::to_string(buyer), {}, as_buyer);
+  EXPECT_EQ(wallet.status, 200) << "the user key survives the crash";
+  EXPECT_EQ(wallet.body.at("balance"), 20000);
+  auto history = send(flow.client, "GET", "/api/payments?userId=" + std::to_string(buyer), {}, as_buyer);
   ASSERT_EQ(history.body.at("payments").size(), 1u);
   EXPECT_EQ(history.body.at("payments")[0], payment);
   EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + buyer_token).body.at("status"), "ACTIVE")
@@ -99,10 +104,8 @@ TEST(durability, waiting_tokens_come_back_in_the_same_order) {
   {
     server_process server{db.url(), slow_queue};
     booking flow{server};
-    for (int i = 0; i < 3; ++i) {
-      auto r = post(flow.client, "/api/queue_tokens", json{{"userId", flow.new_user()}}.dump());
-      tokens.push_back(r.body.at("token").get<std::string>());
-    }
+    for (int i = 0; i < 3; ++i)
+      tokens.push_back(flow.issue_token(flow.new_user()));
     server.stop(SIGKILL);
   }
   server_process server{db.url(), slow_queue};

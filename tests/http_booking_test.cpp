@@ -166,7 +166,8 @@ TEST_F(http_booking, payment_confirms_debits_records_and_ends_the_token) {
   EXPECT_EQ(r.body.at("reservations").size(), 2u);
   EXPECT_TRUE(r.body.at("paymentId").get<int64_t>() > 0);
   EXPECT_EQ(r.body.at("paidAt").get<std::string>().back(), 'Z');
-  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(user)).body.at("balance"), 20000);
+  auto balance = flow.as_user(user, "GET", "/api/users/balance?userId=" + std::to_string(user));
+  EXPECT_EQ(balance.body.at("balance"), 20000);
   auto ended = flow.as(token, "GET", "/api/reservations/" + std::to_string(a));
   EXPECT_EQ(ended.status, 401) << "the token ends with the payment";
   auto fresh = flow.admitted_token(user);
@@ -184,7 +185,8 @@ TEST_F(http_booking, insufficient_balance_is_402_and_keeps_the_hold) {
   EXPECT_EQ(r.status, 402);
   EXPECT_EQ(r.code(), "INSUFFICIENT_BALANCE");
   EXPECT_EQ(flow.as(token, "GET", "/api/reservations/" + std::to_string(id)).body.at("status"), "HELD");
-  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(user)).body.at("balance"), 5000);
+  auto balance = flow.as_user(user, "GET", "/api/users/balance?userId=" + std::to_string(user));
+  EXPECT_EQ(balance.body.at("balance"), 5000);
   flow.charge(user, 5000);
   EXPECT_EQ(pay({{"reservationId", id}}).status, 201);
 }

@@ -18,11 +18,13 @@ protected:
     user = flow.new_user();
   }
 
+  /// POSTs with `Idempotency-Key`: with `token` when given, else as `user`.
   reply with_key(const std::string& key, const std::string& path, const json& body,
                  const std::string& token = {}) {
     httplib::Headers headers{{"Idempotency-Key", key}};
-    if (!token.empty())
-      headers.emplace("X-Queue-Token", token);
+    if (token.empty())
+      return flow.as_user(user, "POST", path, body.dump(), headers);
+    headers.emplace("X-Queue-Token", token);
     return send(flow.client, "POST", path, body.dump(), headers);
   }
 
@@ -53,7 +55,8 @@ TEST_F(http_idempotency, a_repeated_charge_is_answered_once_and_charged_once) {
   EXPECT_EQ(again.body, first.body);
   EXPECT_TRUE(replayed(again)) << "key order does not make another body";
   EXPECT_EQ(count("SELECT count(*) FROM charges"), 1);
-  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(user)).body.at("balance"), 5000);
+  auto balance = flow.as_user(user, "GET", "/api/users/balance?userId=" + std::to_string(user));
+  EXPECT_EQ(balance.body.at("balance"), 5000);
   auto other = with_key("charge-2", "/api/users/balance", body);
   EXPECT_EQ(other.body.at("balance"), 10000) << "another key is another charge";
 }
@@ -100,7 +103,8 @@ TEST_F(http_idempotency, a_repeated_payment_is_answered_even_after_it_ended_the_
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(count("SELECT count(*) FROM payments"), 1);
-  EXPECT_EQ(get(flow.client, "/api/users/balance?userId=" + std::to_string(user)).body.at("balance"), 20000);
+  auto balance = flow.as_user(user, "GET", "/api/users/balance?userId=" + std::to_string(user));
+  EXPECT_EQ(balance.body.at("balance"), 20000);
   auto without_key = flow.as(token, "POST", "/api/payments", body.dump());
   EXPECT_EQ(without_key.status, 401) << "the ended token is good for the replay only";
   auto other_key = with_key("pay-2", "/api/payments", body, token);
@@ -119,8 +123,8 @@ TEST_F(http_idempotency, the_key_survives_a_restart) {
   server.stop(SIGKILL);
   server_process restarted{db.url(), fast_queue()};
   booking again_flow{restarted};
-  auto again = send(again_flow.client, "POST", "/api/users/balance", body.dump(),
-                    {{"Idempotency-Key", "durable"}});
+  httplib::Headers headers{{"Idempotency-Key", "durable"}, {"Authorization", "Bearer " + flow.key_of(user)}};
+  auto again = send(again_flow.client, "POST", "/api/users/balance", body.dump(), headers);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(count("SELECT count(*) FROM charges"), 1);
 }

@@ -12,7 +12,7 @@ using namespace concert::testing;
 namespace {
 
 reply issue(booking& flow, int64_t user) {
-  return post(flow.client, "/api/queue_tokens", nlohmann::json{{"userId", user}}.dump());
+  return flow.as_user(user, "POST", "/api/queue_tokens", nlohmann::json{{"userId", user}}.dump());
 }
 
 } // namespace
@@ -66,11 +66,11 @@ TEST(http_queue, one_live_token_per_user_and_only_for_users) {
   auto again = issue(flow, user);
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.code(), "TOKEN_ALREADY_ISSUED");
-  auto stranger = issue(flow, 424242);
-  EXPECT_EQ(stranger.status, 404);
-  EXPECT_EQ(stranger.code(), "USER_NOT_FOUND");
-  EXPECT_EQ(post(flow.client, "/api/queue_tokens", "{}").code(), "INVALID_REQUEST");
-  EXPECT_EQ(post(flow.client, "/api/queue_tokens", R"({"userId": -1})").code(), "INVALID_REQUEST");
+  auto stranger = flow.as_user(user, "POST", "/api/queue_tokens", R"({"userId": 424242})");
+  EXPECT_EQ(stranger.status, 403) << "a key acts for its own user only";
+  EXPECT_EQ(stranger.code(), "FORBIDDEN");
+  EXPECT_EQ(flow.as_user(user, "POST", "/api/queue_tokens", "{}").code(), "INVALID_REQUEST");
+  EXPECT_EQ(flow.as_user(user, "POST", "/api/queue_tokens", R"({"userId": -1})").code(), "INVALID_REQUEST");
 }
 
 TEST(http_queue, unknown_tokens_are_404_and_bad_ones_401_on_guarded_routes) {

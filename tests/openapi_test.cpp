@@ -137,21 +137,29 @@ TEST(openapi, every_answer_of_a_session_over_all_routes_matches_the_document) {
   check(admin, "POST", "/admin/queue", {{"batchSize", 10}});
   check(admin, "GET", "/readyz");
   check(admin, "GET", "/healthz");
-  auto user = check(pub, "POST", "/api/users", {{"name", "kim"}}).body.at("userId").get<int64_t>();
+  auto created = check(pub, "POST", "/api/users", {{"name", "kim"}}).body;
+  auto user = created.at("userId").get<int64_t>();
+  auto bearer = "Bearer " + created.at("userKey").get<std::string>();
+  httplib::Headers with_key{{"Authorization", bearer}};
   check(pub, "POST", "/api/users", json::object());
   check(pub, "POST", "/api/users/balance", {{"userId", user}, {"amount", 1000}},
-        {{"Idempotency-Key", "c1"}});
+        {{"Authorization", bearer}, {"Idempotency-Key", "c1"}});
   check(pub, "POST", "/api/users/balance", {{"userId", user}, {"amount", 1000}},
-        {{"Idempotency-Key", "c1"}});
+        {{"Authorization", bearer}, {"Idempotency-Key", "c1"}});
   check(pub, "POST", "/api/users/balance", {{"userId", user}, {"amount", 7}},
-        {{"Idempotency-Key", "c1"}});
-  check(pub, "POST", "/api/users/balance", {{"userId", 999999}, {"amount", 10}});
+        {{"Authorization", bearer}, {"Idempotency-Key", "c1"}});
+  check(pub, "POST", "/api/users/balance", {{"userId", 999999}, {"amount", 10}}, with_key);
+  check(pub, "POST", "/api/users/balance", {{"userId", user}, {"amount", 10}});
+  check(pub, "GET", "/api/users/balance?userId=" + std::to_string(user), nullptr, with_key);
+  check(pub, "GET", "/api/users/balance?userId=999999", nullptr, with_key);
   check(pub, "GET", "/api/users/balance?userId=" + std::to_string(user));
-  check(pub, "GET", "/api/users/balance?userId=999999");
+  check(pub, "GET", "/api/payments?userId=" + std::to_string(user), nullptr, with_key);
   check(pub, "GET", "/api/payments?userId=" + std::to_string(user));
-  auto token = check(pub, "POST", "/api/queue_tokens", {{"userId", user}}).body.at("token").get<std::string>();
+  auto issued = check(pub, "POST", "/api/queue_tokens", {{"userId", user}}, with_key);
+  auto token = issued.body.at("token").get<std::string>();
+  check(pub, "POST", "/api/queue_tokens", {{"userId", user}}, with_key);
+  check(pub, "POST", "/api/queue_tokens", {{"userId", 999999}}, with_key);
   check(pub, "POST", "/api/queue_tokens", {{"userId", user}});
-  check(pub, "POST", "/api/queue_tokens", {{"userId", 999999}});
   check(pub, "GET", "/api/queue_tokens/00000000-0000-4000-8000-000000000000");
   while (check(pub, "GET", "/api/queue_tokens/" + token).body.value("status", "") != "ACTIVE")
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
@@ -172,10 +180,12 @@ TEST(openapi, every_answer_of_a_session_over_all_routes_matches_the_document) {
   check(pub, "DELETE", "/api/reservations/" + first_id, nullptr, as_user);
   check(pub, "POST", "/api/payments", {{"reservationId", 999999}}, as_user);
   check(pub, "POST", "/api/payments", {{"reservationIds", {second_id}}}, as_user);
-  check(pub, "GET", "/api/payments?userId=" + std::to_string(user));
+  check(pub, "GET", "/api/payments?userId=" + std::to_string(user), nullptr, with_key);
   check(pub, "GET", "/api/concerts/available_dates", nullptr, as_user);
   check(pub, "GET", "/openapi.yaml");
   check(admin, "DELETE", "/admin/queue_tokens/" + token);
+  check(admin, "POST", "/admin/users/" + std::to_string(user) + "/key");
+  check(admin, "POST", "/admin/users/999999/key");
   check(admin, "GET", "/metrics");
   EXPECT_EQ(violations, "") << "answers that stray from openapi.yaml";
   EXPECT_GE(exchanges, 40) << "the session covers every route";

@@ -28,3 +28,13 @@ TEST(rate_limiter, zero_means_off) {
   for (int i = 0; i < 1000; ++i)
     EXPECT_EQ(limiter.admit("10.0.0.1"), 0);
 }
+
+TEST(rate_limiter, a_minute_window_says_how_long_until_it_ends) {
+  rate_limiter limiter{2, 60s};
+  rate_limiter::clock::time_point t{600s};
+  EXPECT_EQ(limiter.admit("10.0.0.1", t), 0);
+  EXPECT_EQ(limiter.admit("10.0.0.1", t + 10s), 0);
+  EXPECT_EQ(limiter.admit("10.0.0.1", t + 15s), 45) << "Retry-After: the rest of the minute";
+  EXPECT_EQ(limiter.admit("10.0.0.1", t + 59s), 1);
+  EXPECT_EQ(limiter.admit("10.0.0.1", t + 60s), 0) << "a new minute, a new allowance";
+}

@@ -6,7 +6,7 @@ build_dir="$project_root/build"
 pg_bin=/usr/lib/postgresql/15/bin
 
 packages=(build-essential cmake pkg-config libcaf-dev libcpp-httplib-dev
-          nlohmann-json3-dev libpq-dev postgresql-15 postgresql-client-15
+          nlohmann-json3-dev libpq-dev libssl-dev postgresql-15 postgresql-client-15
           libgtest-dev googletest curl wrk jq)
 
 say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
@@ -15,24 +15,26 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Only the tests need these: promtool checks the /metrics page, and npm
-# brings Prism, which checks real responses against openapi.yaml.
+# Only the tests need these: promtool checks the /metrics page; from npm,
+# Prism checks real responses against openapi.yaml and Redocly lints it.
 test_packages=(prometheus)
-prism_version=5.14.2
+prism_package=@stoplight/prism-cli@5.14.2
+# Redocly 1.x runs on Debian 12's Node 18; 2.x needs Node 20.19.
+redocly_package=@redocly/cli@1.34.5
 
-# ensure_prism: installs Prism under build/tools once; prints its path.
-ensure_prism() {
+# ensure_npm_tool PACKAGE COMMAND: installs PACKAGE under build/tools once;
+# prints the path of its COMMAND.
+ensure_npm_tool() {
   local tools="$build_dir/tools"
-  local prism="$tools/node_modules/.bin/prism"
-  if [ ! -x "$prism" ]; then
+  local command="$tools/node_modules/.bin/$2"
+  if [ ! -x "$command" ]; then
     # A machine may have Node from elsewhere; Debian's npm only if none.
     command -v npm >/dev/null || ensure_packages nodejs npm
-    say "installing Prism $prism_version from npm"
+    say "installing $1 from npm"
     mkdir -p "$tools"
-    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
-      "@stoplight/prism-cli@$prism_version" >&2
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "$1" >&2
   fi
-  echo "$prism"
+  echo "$command"
 }
 
 # ensure_packages [EXTRA...]: installs what is missing of `packages` and EXTRA.

@@ -20,12 +20,28 @@ booking::booking(const server_process& server) : client(server.client()), admin(
 int64_t booking::new_user() {
   auto r = post(client, "/api/users", "{}");
   EXPECT_EQ(r.status, 201);
-  return r.status == 201 ? r.body.at("userId").get<int64_t>() : 0;
+  if (r.status != 201)
+    return 0;
+  auto user = r.body.at("userId").get<int64_t>();
+  keys_[user] = r.body.at("userKey").get<std::string>();
+  return user;
+}
+
+const std::string& booking::key_of(int64_t user) const {
+  static const std::string none;
+  auto i = keys_.find(user);
+  return i == keys_.end() ? none : i->second;
+}
+
+reply booking::as_user(int64_t user, const std::string& method, const std::string& path,
+                       const std::string& body, httplib::Headers headers) {
+  headers.emplace("Authorization", "Bearer " + key_of(user));
+  return send(client, method, path, body, headers);
 }
 
 void booking::charge(int64_t user, int64_t amount) {
-  auto r = post(client, "/api/users/balance",
-                nlohmann::json{{"userId", user}, {"amount", amount}}.dump());
+  auto r = as_user(user, "POST", "/api/users/balance",
+                   nlohmann::json{{"userId", user}, {"amount", amount}}.dump());
   EXPECT_EQ(r.status, 200) << r.body.dump();
 }
 
@@ -38,7 +54,7 @@ void booking::new_concert(const std::string& date, int seats, int64_t price) {
 }
 
 std::string booking::issue_token(int64_t user) {
-  auto issued = post(client, "/api/queue_tokens", nlohmann::json{{"userId", user}}.dump());
+  auto issued = as_user(user, "POST", "/api/queue_tokens", nlohmann::json{{"userId", user}}.dump());
   EXPECT_EQ(issued.status, 201) << issued.body.dump();
   return issued.status == 201 ? issued.body.at("token").get<std::string>() : std::string{};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include <httplib.h>
@@ -18,7 +19,16 @@ class booking {
 public:
   explicit booking(const server_process& server);
 
+  /// A new user, whose key is kept for the calls below.
   int64_t new_user();
+
+  /// The key `user` was given when created here.
+  const std::string& key_of(int64_t user) const;
+
+  /// Sends as `user`, with `Authorization: Bearer <key>` and `headers`.
+  reply as_user(int64_t user, const std::string& method, const std::string& path,
+                const std::string& body = {}, httplib::Headers headers = {});
+
   void charge(int64_t user, int64_t amount);
   void new_concert(const std::string& date, int seats, int64_t price);
 
@@ -37,6 +47,9 @@ public:
 
   httplib::Client client;
   httplib::Client admin;
+
+private:
+  std::map<int64_t, std::string> keys_;
 };
 
 } // namespace concert::testing

@@ -50,8 +50,17 @@ std::string raw_answer::code() const {
   return parsed.is_object() ? parsed.value("code", "") : "";
 }
 
-int connect_to_loopback(int port) {
+int connect_to_loopback(int port, const std::string& source) {
   auto socket = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (socket >= 0 && !source.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1
+        || ::bind(socket, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+      ::close(socket);
+      return -1;
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
@@ -64,7 +73,8 @@ int connect_to_loopback(int port) {
   return socket;
 }
 
-raw_connection::raw_connection(int port) : socket_(connect_to_loopback(port)) {
+raw_connection::raw_connection(int port, const std::string& source)
+  : socket_(connect_to_loopback(port, source)) {
   if (socket_ < 0) {
     ADD_FAILURE() << "cannot connect to port " << port;
     ended_ = true;
@@ -138,8 +148,9 @@ bool raw_connection::closed_by_server(std::chrono::milliseconds timeout) {
 }
 
 std::optional<raw_answer> raw_exchange(int port, std::string_view request,
+                                       const std::string& source,
                                        std::chrono::milliseconds timeout) {
-  raw_connection connection{port};
+  raw_connection connection{port, source};
   connection.send(request);
   return connection.next_answer(timeout);
 }

@@ -25,8 +25,9 @@ struct raw_answer {
 /// they come.
 class raw_connection {
 public:
-  /// Connects to 127.0.0.1:`port`; a failed connect fails the test.
-  explicit raw_connection(int port);
+  /// Connects to 127.0.0.1:`port`, from `source` (any 127.x.y.z, so a test
+  /// can play several clients) when given; a failed connect fails the test.
+  explicit raw_connection(int port, const std::string& source = {});
   ~raw_connection();
   raw_connection(const raw_connection&) = delete;
   raw_connection& operator=(const raw_connection&) = delete;
@@ -55,11 +56,13 @@ private:
   bool ended_ = false;
 };
 
-/// A TCP connection to 127.0.0.1:`port` (close-on-exec), or -1.
-int connect_to_loopback(int port);
+/// A TCP connection to 127.0.0.1:`port` (close-on-exec) from `source` when
+/// given, or -1.
+int connect_to_loopback(int port, const std::string& source = {});
 
-/// Sends `request` on a new connection and reads one answer.
+/// Sends `request` on a new connection from `source` and reads one answer.
 std::optional<raw_answer> raw_exchange(int port, std::string_view request,
+                                       const std::string& source = {},
                                        std::chrono::milliseconds timeout = std::chrono::seconds{10});
 
 } // namespace concert::testing

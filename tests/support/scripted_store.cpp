@@ -32,6 +32,10 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     [=](atom::create, const new_user&) {
       return write(self, script, user_record{1, 0});
     },
+    [=](atom::rekey, int64_t, const std::string&) { return write(self, script, true); },
+    [=](atom::lookup, const std::string&) -> caf::result<int64_t> {
+      return make_error(ec::user_key_invalid);
+    },
     [=](atom::create, const concert_info& c) {
       ++script->concert_creates;
       return write(self, script, c);

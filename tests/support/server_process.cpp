@@ -27,14 +27,18 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-/// Forks and execs concertd with exactly `options.env` plus PATH and free
-/// ports, its output going to `output_path`.
+/// Forks and execs concertd with exactly `options.env` plus what `launch`
+/// promises, its output going to `output_path`.
 pid_t spawn(const launch& options, const std::string& output_path) {
   std::map<std::string, std::string> env = {
     {"PATH", std::getenv("PATH") == nullptr ? "/usr/bin:/bin" : std::getenv("PATH")},
     {"CONCERT_PORT", "0"},
     {"CONCERT_ADMIN_PORT", "0"},
   };
+  if (!options.default_abuse_limits)
+    for (const char* limit : {"CONCERT_NEW_USERS_PER_MINUTE", "CONCERT_NEW_TOKENS_PER_MINUTE",
+                              "CONCERT_MAX_HOLDS_PER_ADDRESS"})
+      env[limit] = "0";
   for (const auto& [key, value] : options.env)
     env[key] = value;
   std::vector<std::string> env_lines;

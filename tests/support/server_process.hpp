@@ -10,11 +10,14 @@
 
 namespace concert::testing {
 
-/// How to start the server: environment on top of a clean one (PATH and
-/// ports 0), and flags.
+/// How to start the server: environment on top of a clean one (PATH, ports
+/// 0, and the per-address abuse limits off, since every test client shares
+/// one address), and flags.
 struct launch {
   std::map<std::string, std::string> env;
   std::vector<std::string> args;
+  /// Keeps the server's own abuse limits (API.md's defaults) instead.
+  bool default_abuse_limits = false;
 };
 
 /// The real build/concertd as a child process on free ports, its output in

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <chrono>
+
+#include "config/settings.hpp"
+#include "http/hold_ledger.hpp"
+#include "http/rate_limiter.hpp"
+
+namespace concert::http {
+
+/// What one source address may do, whatever users it makes (API.md's
+/// abuse limits): so one client cannot flood the line or hoard a show.
+struct abuse_limits {
+  explicit abuse_limits(const config::settings& s)
+    : new_users(s.new_users_per_minute, std::chrono::minutes{1}),
+      new_tokens(s.new_tokens_per_minute, std::chrono::minutes{1}),
+      holds(s.max_holds_per_address) {
+  }
+
+  rate_limiter new_users;
+  rate_limiter new_tokens;
+  hold_ledger holds;
+};
+
+} // namespace concert::http

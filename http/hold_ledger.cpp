@@ -1,0 +1,81 @@
+#include "http/hold_ledger.hpp"
+
+#include <algorithm>
+
+namespace concert::http {
+
+hold_ledger::shard& hold_ledger::shard_of(const std::string& address) {
+  return shards_[std::hash<std::string>{}(address) % shards_.size()];
+}
+
+int64_t hold_ledger::reserve(const std::string& address, clock::time_point now) {
+  if (cap_ == 0)
+    return 0;
+  auto& s = shard_of(address);
+  std::lock_guard<std::mutex> lock{s.mutex};
+  auto& mine = s.by_address[address];
+  auto first_lapse = clock::time_point::max();
+  for (auto i = mine.live.begin(); i != mine.live.end();) {
+    if (i->second <= now) {
+      s.address_of.erase(i->first);
+      i = mine.live.erase(i);
+    } else {
+      first_lapse = std::min(first_lapse, i->second);
+      ++i;
+    }
+  }
+  if (mine.pending + static_cast<int64_t>(mine.live.size()) < cap_) {
+    ++mine.pending;
+    return 0;
+  }
+  if (mine.live.empty())
+    return 1; // every place is an ask still under way
+  auto wait = std::chrono::ceil<std::chrono::seconds>(first_lapse - now).count();
+  return std::max<int64_t>(wait, 1);
+}
+
+void hold_ledger::held(const std::string& address, int64_t reservation,
+                       clock::time_point expires_at) {
+  if (cap_ == 0)
+    return;
+  auto& s = shard_of(address);
+  std::lock_guard<std::mutex> lock{s.mutex};
+  auto& mine = s.by_address[address];
+  --mine.pending;
+  // A replayed hold answers with a reservation counted already.
+  if (mine.live.emplace(reservation, expires_at).second)
+    s.address_of.emplace(reservation, address);
+}
+
+void hold_ledger::failed(const std::string& address) {
+  if (cap_ == 0)
+    return;
+  auto& s = shard_of(address);
+  std::lock_guard<std::mutex> lock{s.mutex};
+  auto i = s.by_address.find(address);
+  if (i == s.by_address.end())
+    return;
+  --i->second.pending;
+  if (i->second.pending == 0 && i->second.live.empty())
+    s.by_address.erase(i);
+}
+
+void hold_ledger::released(const std::vector<int64_t>& reservations) {
+  if (cap_ == 0)
+    return;
+  for (auto& s : shards_) {
+    std::lock_guard<std::mutex> lock{s.mutex};
+    for (auto id : reservations) {
+      auto owner = s.address_of.find(id);
+      if (owner == s.address_of.end())
+        continue;
+      auto mine = s.by_address.find(owner->second);
+      mine->second.live.erase(id);
+      if (mine->second.pending == 0 && mine->second.live.empty())
+        s.by_address.erase(mine);
+      s.address_of.erase(owner);
+    }
+  }
+}
+
+} // namespace concert::http
