@@ -43,7 +43,8 @@ connection_stream::connection_stream(int socket, limits l) : socket_(socket), li
 
 void connection_stream::begin_request() {
   read_in_request_ = 0;
-  head_end_matched_ = 0;
+  written_in_request_ = 0;
+  head_ = head_lines{};
   head_overflowed_ = false;
   request_overflowed_ = false;
   closing_ = false;
@@ -85,13 +86,11 @@ ssize_t connection_stream::read(char* ptr, size_t size) {
 }
 
 bool connection_stream::charge(const char* bytes, size_t n) {
-  static constexpr char head_end[] = "\r\n\r\n";
-  for (size_t i = 0; i < n && head_end_matched_ < 4; ++i) {
-    if (bytes[i] == head_end[head_end_matched_])
-      ++head_end_matched_;
-    else
-      head_end_matched_ = bytes[i] == '\r' ? 1 : 0;
-    if (head_end_matched_ < 4 && read_in_request_ + i + 1 > limits_.max_head) {
+  if (!head_.complete()) {
+    // The library reads a head a byte at a time, so `n` is small here.
+    auto room = limits_.max_head - std::min(read_in_request_, limits_.max_head);
+    head_.feed(bytes, std::min(n, room));
+    if (!head_.complete() && n >= room) {
       head_overflowed_ = true;
       return false;
     }
@@ -111,6 +110,8 @@ ssize_t connection_stream::write(const char* ptr, size_t size) {
   do
     n = ::send(socket_, ptr, size, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
+  if (n > 0)
+    written_in_request_ += static_cast<size_t>(n);
   return n;
 }
 

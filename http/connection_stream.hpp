@@ -6,6 +6,8 @@
 
 #include <httplib.h>
 
+#include "http/head_lines.hpp"
+
 namespace concert::http {
 
 /// The bytes of one client connection as cpp-httplib reads and writes
@@ -16,8 +18,9 @@ namespace concert::http {
 /// grows the server's memory without end. The budget stops reading
 /// instead: past `max_head` bytes before the blank line that ends the
 /// head, or past `max_request` bytes in all, every further read fails and
-/// the connection is done. Finding that blank line is all it knows of
-/// HTTP; parsing stays the library's.
+/// the connection is done. It watches the head's lines for what the
+/// library would let through unseen (head_lines); parsing stays the
+/// library's.
 ///
 /// One stream serves every request of its connection, so bytes of a
 /// pipelined request read along with the one before stay buffered for it.
@@ -40,6 +43,11 @@ public:
     return head_overflowed_;
   }
 
+  /// The first rule the current request's head breaks (head_lines).
+  const caf::error& head_error() const {
+    return head_.error();
+  }
+
   /// Whether the current request ran past `max_request`.
   bool request_overflowed() const {
     return request_overflowed_;
@@ -55,6 +63,11 @@ public:
   /// or the request overdrew its budget.
   bool closing() const {
     return closing_ || head_overflowed_ || request_overflowed_;
+  }
+
+  /// Whether any byte of an answer to the current request was written.
+  bool answered() const {
+    return written_in_request_ > 0;
   }
 
   /// Whether bytes of a next request are buffered already.
@@ -82,9 +95,8 @@ private:
   std::string buffer_;
   size_t next_ = 0;
   size_t read_in_request_ = 0;
-  /// How much of "\r\n\r\n" the bytes read so far end with; 4 once the
-  /// head is complete.
-  int head_end_matched_ = 0;
+  size_t written_in_request_ = 0;
+  head_lines head_;
   bool head_overflowed_ = false;
   bool request_overflowed_ = false;
   bool closing_ = false;

@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/problem.hpp"
+
 namespace concert::http {
 
 namespace {
@@ -12,6 +14,22 @@ thread_local connection_stream* current_stream = nullptr;
 
 /// How often an idle connection looks whether the server is stopping.
 constexpr int stop_check_ms = 100;
+
+/// The answer to a request line longer than the head's budget, which the
+/// library gives up on without a word: written here, and the connection
+/// ends.
+void answer_overlong_request_line(connection_stream& stream) {
+  auto body = problem_body(problem_for_status(414));
+  auto answer = "HTTP/1.1 414 " + std::string{reason_phrase(414)}
+                + "\r\nContent-Type: application/problem+json\r\nContent-Length: "
+                + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  for (size_t sent = 0; sent < answer.size();) {
+    auto n = stream.write(answer.data() + sent, answer.size() - sent);
+    if (n <= 0)
+      return;
+    sent += static_cast<size_t>(n);
+  }
+}
 
 } // namespace
 
@@ -48,6 +66,8 @@ bool edge_server::process_and_close_socket(socket_t sock) {
     stream.begin_request();
     bool close_requested = false;
     served = process_request(stream, left == 1, close_requested, nullptr);
+    if (!served && stream.head_overflowed() && !stream.answered())
+      answer_overlong_request_line(stream);
     if (!served || close_requested || stream.closing())
       break;
   }

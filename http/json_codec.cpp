@@ -30,6 +30,10 @@ constexpr int max_depth = 16;
 caf::expected<json> parse_object(const std::string& body) {
   if (body.empty())
     return json::object();
+  // The parser takes a NUL byte for the end of its input and would accept
+  // whatever follows it unread.
+  if (body.find('\0') != std::string::npos)
+    return invalid("the body is not valid JSON");
   const char* broken = nullptr;
   auto screen = [&](int depth, json::parse_event_t event, json& parsed) {
     if (depth >= max_depth)
@@ -126,7 +130,7 @@ caf::expected<new_user> decode_new_user(const std::string& body) {
   auto name = required_text(*object, "name", 100);
   if (!name)
     return name.error();
-  return new_user{std::move(*name)};
+  return new_user{std::move(*name), {}};
 }
 
 caf::expected<concert_info> decode_concert(const std::string& body) {

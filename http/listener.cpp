@@ -168,18 +168,29 @@ listener::listener(std::string name, router routes, const config::settings& s,
       close_after(res);
     });
   });
+  // Where a failed request's bytes end is unknown, so its connection ends.
   server_.set_exception_handler(
     [](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
       send_failure(req, res, failure);
+      never_throws("close", [&] { close_after(res); });
     });
 }
 
 bool listener::screen(const httplib::Request& req, httplib::Response& res) {
+  // The library would cut answers to a Range header, even a body that
+  // shows a user's key once; this API serves whole answers only.
+  const_cast<httplib::Request&>(req).ranges.clear();
+  if (auto* stream = edge_server::serving(); stream != nullptr && stream->head_error()) {
+    refuse(res, stream->head_error());
+    return true;
+  }
   head_check head;
   for (const auto& [name, value] : req.headers)
     if (!added_by_library(name))
       head.add(name, value);
   auto framing = head.finish();
+  if (framing && req.version == "HTTP/1.1" && !head.has_host())
+    framing = make_error(ec::invalid_request, "an HTTP/1.1 request needs a Host header");
   if (!framing) {
     refuse(res, framing.error());
     return true;

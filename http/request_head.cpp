@@ -1,6 +1,7 @@
 #include "http/request_head.hpp"
 
 #include <cctype>
+#include <iterator>
 #include <string>
 
 #include "actors/errors.hpp"
@@ -37,14 +38,6 @@ bool same_name(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trimmed(std::string_view value) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-    value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-    value.remove_suffix(1);
-  return value;
-}
-
 /// 1*DIGIT that fits in 64 bits.
 std::optional<uint64_t> decimal(std::string_view text) {
   if (text.empty() || text.size() > 19)
@@ -58,11 +51,28 @@ std::optional<uint64_t> decimal(std::string_view text) {
   return value;
 }
 
+/// Fields the server reads one value of: a second one would be ignored,
+/// so a request that gives one twice is refused instead.
+constexpr std::string_view given_once[] = {"Host", "Authorization", "Idempotency-Key",
+                                           "X-Queue-Token", "Content-Type", "Content-Encoding"};
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && same_name(text.substr(0, prefix.size()), prefix);
+}
+
 caf::error invalid(std::string detail) {
   return make_error(ec::invalid_request, std::move(detail));
 }
 
 } // namespace
+
+std::string_view trimmed(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  return value;
+}
 
 caf::error head_check::add(std::string_view name, std::string_view value) {
   if (broken_)
@@ -83,7 +93,21 @@ caf::error head_check::add(std::string_view name, std::string_view value) {
     broken_ = invalid("a header field name is not a token");
   else if (!is_clean_value(value))
     broken_ = invalid("the header " + std::string{name} + " holds a control character");
-  else if (same_name(name, "Content-Length")) {
+  for (unsigned i = 0; i < std::size(given_once) && !broken_; ++i) {
+    if (!same_name(name, given_once[i]))
+      continue;
+    if (seen_once_ & (1u << i))
+      broken_ = invalid(std::string{given_once[i]} + ": must be given once");
+    seen_once_ |= 1u << i;
+  }
+  hosts_ += same_name(name, "Host") ? 1 : 0;
+  if (broken_)
+    return broken_;
+  if (same_name(name, "Content-Type")) {
+    if (starts_with_ignoring_case(trimmed(value), "multipart/"))
+      broken_ = make_error(ec::unsupported_media_type,
+                           "Content-Type: request bodies are JSON, never multipart");
+  } else if (same_name(name, "Content-Length")) {
     auto length = decimal(trimmed(value));
     if (!length)
       broken_ = invalid("Content-Length: must be a decimal number of bytes");

@@ -16,6 +16,9 @@ constexpr size_t max_header_lines = 100;
 constexpr size_t max_header_bytes = 16 * 1024;
 constexpr size_t max_body_bytes = 64 * 1024;
 
+/// A field value without the spaces and tabs around it.
+std::string_view trimmed(std::string_view value);
+
 /// How a request's body follows its head.
 struct body_framing {
   enum class kind { none, sized, chunked };
@@ -31,9 +34,10 @@ struct body_framing {
 /// Checks header fields as they arrive, then what they declare together.
 /// Refusals: 431 past max_header_lines or max_header_bytes; 400 for a
 /// control character in a field, a bad, repeated-and-different or
-/// chunked-and-sized Content-Length; 413 for a declared length over
-/// max_body_bytes; 415 for a Content-Encoding other than identity; 501 for a
-/// Transfer-Encoding other than chunked.
+/// chunked-and-sized Content-Length, a field that may be given once given
+/// twice; 413 for a declared length over max_body_bytes; 415 for a
+/// Content-Encoding other than identity or a multipart body (bodies are
+/// JSON); 501 for a Transfer-Encoding other than chunked.
 class head_check {
 public:
   /// Feeds one field; the first rule it breaks, or none.
@@ -42,11 +46,19 @@ public:
   /// The body's framing once every field was added, or the rule broken.
   caf::expected<body_framing> finish() const;
 
+  /// Whether a Host field came (HTTP/1.1 requires one).
+  bool has_host() const {
+    return hosts_ > 0;
+  }
+
 private:
   size_t lines_ = 0;
   size_t bytes_ = 0;
   std::optional<uint64_t> content_length_;
   bool chunked_ = false;
+  int hosts_ = 0;
+  /// Which of the fields that may be given once have come, by bit.
+  unsigned seen_once_ = 0;
   caf::error broken_;
 };
 

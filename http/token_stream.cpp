@@ -7,6 +7,7 @@
 
 #include "actors/errors.hpp"
 #include "http/connection_takeover.hpp"
+#include "http/edge_server.hpp"
 #include "http/request_log.hpp"
 #include "http/respond.hpp"
 #include "support/metrics.hpp"
@@ -52,6 +53,9 @@ void stream_token(const services& s, const httplib::Request& req, httplib::Respo
   if (taken.socket < 0)
     return send_error(req, res, caf::make_error(caf::sec::runtime_error, "connection not found"));
   current_request().close_after_response = taken.sink;
+  // Whatever the client sent after this request now reaches nobody.
+  if (auto* stream = edge_server::serving())
+    stream->close_after_answer();
   // What cpp-httplib writes from here on goes to the sink; the status is
   // for the request log.
   res.status = 200;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 #include <string>
 
 #include <zlib.h>
@@ -265,6 +266,116 @@ TEST_F(http_hostile_input, a_control_character_in_a_header_is_400) {
                               + token + std::string{"\0junk", 5} + "\r\n\r\n",
                             400, "INVALID_REQUEST");
   expect_serving();
+}
+
+TEST_F(http_hostile_input, a_multipart_body_is_415_and_never_read_as_a_request) {
+  std::string inner = post_users(sized(R"({"name": "smuggled"})"), R"({"name": "smuggled"})");
+  std::string part = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n";
+  auto body = part + std::string(4096 - part.size(), 'A') + inner;
+  expect_refused_and_closed(
+    post_users("Content-Type: multipart/form-data; boundary=b\r\n" + sized(body), body), 415,
+    "UNSUPPORTED_MEDIA_TYPE");
+  EXPECT_EQ(stored_users(), 0);
+}
+
+TEST_F(http_hostile_input, a_framing_header_the_library_would_drop_or_decode_is_400) {
+  std::string inner = post_users(sized(R"({"name": "smuggled"})"), R"({"name": "smuggled"})");
+  auto length = std::to_string(inner.size());
+  for (const std::string& head : std::vector<std::string>{"Content-Length:\r\n", "Content-Length:   \r\n",
+                           "Content-Length: %30\r\n", "Content-Length: " + length + "\n",
+                           "Content-Length " + length + "\r\n",
+                           "Transfer-Encoding: %63hunked\r\n"})
+    expect_refused_and_closed(post_users(head, inner), 400, "INVALID_REQUEST");
+  EXPECT_EQ(stored_users(), 0) << "no body was read as a request";
+}
+
+TEST_F(http_hostile_input, header_lines_the_library_would_skip_still_count) {
+  std::string empty_lines;
+  for (int i = 0; i < 101; ++i)
+    empty_lines += "A:\r\n";
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\n" + empty_lines + "\r\n", 431,
+                            "HEADERS_TOO_LARGE");
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400,
+                            "INVALID_REQUEST");
+  // A folded line continues the one before it.
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc\r\n def\r\n\r\n",
+                            400, "INVALID_REQUEST");
+}
+
+TEST_F(http_hostile_input, a_value_the_server_reads_literally_must_not_be_percent_encoded) {
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nIdempotency-Key: pk%31\r\n\r\n", 400,
+                            "INVALID_REQUEST");
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer%20k\r\n\r\n",
+                            400, "INVALID_REQUEST");
+}
+
+TEST_F(http_hostile_input, fields_read_once_may_be_given_once_and_http_1_1_needs_a_host) {
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400,
+                            "INVALID_REQUEST");
+  expect_refused_and_closed(
+    "GET /healthz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
+    400, "INVALID_REQUEST");
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\n\r\n", 400, "INVALID_REQUEST");
+  auto old = raw_exchange(server.port(), "GET /healthz HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 200) << "HTTP/1.0 has no Host rule";
+}
+
+TEST_F(http_hostile_input, a_nul_byte_ends_no_json_body_early) {
+  std::string body = std::string{R"({"name": "kim"})"} + '\0' + "garbage{";
+  auto answer = raw_exchange(server.port(), post_users(sized(body), body));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_EQ(stored_users(), 0);
+}
+
+TEST_F(http_hostile_input, a_range_header_gets_the_whole_answer) {
+  std::string ranges = "0-100";
+  for (int i = 0; i < 500; ++i)
+    ranges += ",0-100";
+  auto many = raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nRange: bytes=" + ranges
+                                            + "\r\n\r\n");
+  ASSERT_TRUE(many);
+  EXPECT_EQ(many->status, 200);
+  EXPECT_EQ(many->body, R"({"status":"ok"})") << "not the answer many times over";
+  auto cut = raw_exchange(server.port(), post_users("Range: bytes=0-5\r\n" + sized("{}"), "{}"));
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->status, 201);
+  EXPECT_TRUE(nlohmann::json::parse(cut->body).contains("userKey")) << "the key, shown once, whole";
+}
+
+TEST_F(http_hostile_input, a_request_line_past_the_head_budget_is_414_not_silence) {
+  raw_connection connection{server.port()};
+  connection.send("GET /" + std::string(30000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto answer = connection.next_answer(at_once);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 414);
+  EXPECT_EQ(answer->code(), "URI_TOO_LONG");
+  EXPECT_TRUE(connection.closed_by_server(at_once));
+}
+
+TEST(http_hostile_token, a_request_pipelined_behind_an_event_stream_is_never_run) {
+  test_database db;
+  server_process server{db.url(), {{{"CONCERT_QUEUE_INTERVAL_MS", "3600000"}}, {}}};
+  booking flow{server};
+  auto user = flow.new_user();
+  auto token = flow.issue_token(user);
+  std::string charge = R"({"userId": )" + std::to_string(user) + R"(, "amount": 1000})";
+  raw_connection connection{server.port()};
+  connection.send("GET /api/queue_tokens/" + token
+                  + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                    "POST /api/users/balance HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + flow.key_of(user) + "\r\nContent-Length: " + std::to_string(charge.size())
+                  + "\r\n\r\n" + charge);
+  ASSERT_TRUE(connection.wait_for("event: token")) << "the stream began";
+  // Had the charge behind the stream run, it would be committed within
+  // milliseconds of the stream's start; for a second, nothing is.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{1};
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(db.connect().exec("SELECT count(*) FROM charges").int64(0, 0), 0)
+      << "a request whose answer goes nowhere was run";
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
 }
 
 TEST(http_hostile_token, a_token_reads_the_same_in_either_case_on_every_route) {

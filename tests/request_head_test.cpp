@@ -107,3 +107,22 @@ TEST(request_head, the_first_broken_rule_is_the_one_reported) {
   check.add("Content-Length", "abc");
   EXPECT_EQ(check.finish().error().code(), static_cast<uint8_t>(ec::unsupported_media_type));
 }
+
+TEST(request_head, bodies_are_json_never_multipart) {
+  EXPECT_TRUE(check({{"Content-Type", "application/json; charset=utf-8"}}));
+  EXPECT_EQ(refusal({{"Content-Type", "Multipart/form-data; boundary=b"}}),
+            ec::unsupported_media_type);
+}
+
+TEST(request_head, a_field_read_once_may_be_given_once) {
+  for (auto name : {"Host", "authorization", "Idempotency-Key", "X-Queue-Token", "Content-Type"})
+    EXPECT_EQ(refusal({{name, "a"}, {name, "a"}}), ec::invalid_request) << name;
+  EXPECT_TRUE(check({{"Accept", "a"}, {"Accept", "b"}})) << "lists may repeat";
+}
+
+TEST(request_head, it_tells_whether_a_host_came) {
+  head_check with_host;
+  with_host.add("host", "x");
+  EXPECT_TRUE(with_host.has_host());
+  EXPECT_FALSE(head_check{}.has_host());
+}

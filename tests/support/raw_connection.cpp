@@ -139,6 +139,14 @@ std::optional<raw_answer> raw_connection::next_answer(std::chrono::milliseconds 
   }
 }
 
+bool raw_connection::wait_for(std::string_view text, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (buffer_.find(text) == std::string::npos)
+    if (!fill(deadline))
+      return false;
+  return true;
+}
+
 bool raw_connection::closed_by_server(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto seen = buffer_.size();

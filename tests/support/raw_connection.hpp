@@ -42,6 +42,10 @@ public:
   std::optional<raw_answer> next_answer(
     std::chrono::milliseconds timeout = std::chrono::seconds{10}, bool to_head = false);
 
+  /// Whether `text` arrives within `timeout`, for answers with no length.
+  bool wait_for(std::string_view text,
+                std::chrono::milliseconds timeout = std::chrono::seconds{10});
+
   /// Whether the server ends the connection within `timeout` without
   /// sending another byte.
   bool closed_by_server(std::chrono::milliseconds timeout = std::chrono::seconds{10});

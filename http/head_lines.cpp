@@ -1,0 +1,99 @@
+#include "http/head_lines.hpp"
+
+#include <array>
+#include <cctype>
+
+#include "actors/errors.hpp"
+#include "http/request_head.hpp"
+
+namespace concert::http {
+
+namespace {
+
+/// A line longer than this is refused by the library or the byte budget
+/// anyway; keeping more of it would only cost memory.
+constexpr size_t kept_per_line = 256;
+
+std::string lower(std::string_view text) {
+  std::string out{text};
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Fields that decide where the body ends: they must be there in full.
+bool frames_the_body(const std::string& name) {
+  return name == "content-length" || name == "transfer-encoding" || name == "content-encoding";
+}
+
+/// Fields whose value the server takes as it is: a decoded %XX would make
+/// it another value than the one sent.
+bool read_literally(const std::string& name) {
+  static constexpr std::array<std::string_view, 7> names = {
+    "authorization", "idempotency-key", "x-queue-token", "x-request-id",
+    "last-event-id", "x-forwarded-for", "host"};
+  for (auto literal : names)
+    if (name == literal)
+      return true;
+  return false;
+}
+
+} // namespace
+
+void head_lines::refuse(std::string detail) {
+  if (!error_)
+    error_ = make_error(ec::invalid_request, std::move(detail));
+}
+
+void head_lines::feed(const char* bytes, size_t n) {
+  for (size_t i = 0; i < n && !complete_; ++i) {
+    auto c = bytes[i];
+    if (c == '\n') {
+      check_line(line_, after_cr_);
+      line_.clear();
+    } else if (line_.size() < kept_per_line) {
+      line_.push_back(c);
+    }
+    after_cr_ = c == '\r';
+  }
+}
+
+void head_lines::check_line(std::string_view line, bool ends_with_cr) {
+  if (!ends_with_cr) {
+    refuse("a line of the request's head ends without CR LF");
+    complete_ = line.empty();
+    return;
+  }
+  line.remove_suffix(line.empty() || line.back() != '\r' ? 0 : 1);
+  if (++lines_ == 1)
+    return; // the request line is the library's to read
+  if (line.empty()) {
+    complete_ = true;
+    return;
+  }
+  if (lines_ - 1 > max_header_lines) {
+    if (!error_)
+      error_ = make_error(ec::headers_too_large, "the request has more than "
+                                                   + std::to_string(max_header_lines)
+                                                   + " header lines");
+    return;
+  }
+  if (line.front() == ' ' || line.front() == '\t')
+    return refuse("folded header lines are not accepted");
+  auto colon = line.find(':');
+  auto name = line.substr(0, colon);
+  bool token = colon != std::string_view::npos && colon > 0;
+  for (char c : name)
+    token = token && !std::isspace(static_cast<unsigned char>(c));
+  if (!token)
+    return refuse("a header line is not `name: value`");
+  auto field = lower(name);
+  auto value = trimmed(line.substr(colon + 1));
+  if (frames_the_body(field) && value.empty())
+    return refuse(std::string{name} + ": must not be empty");
+  if ((frames_the_body(field) || read_literally(field))
+      && value.find('%') != std::string_view::npos)
+    refuse(std::string{name} + ": must not be percent-encoded");
+}
+
+} // namespace concert::http

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <caf/error.hpp>
+
+namespace concert::http {
+
+/// Watches a request's head as its bytes arrive, line by line, for what
+/// cpp-httplib 0.11 would let through unseen: it skips lines that end in a
+/// bare LF or lack a colon, drops fields with an empty value, and decodes
+/// %XX in every value. So a `Content-Length:` the library never shows, or
+/// one written `%30`, would leave a body to be read as the next request.
+/// This only splits lines and looks at names; parsing stays the library's.
+class head_lines {
+public:
+  /// Takes the next `n` bytes of the head; bytes past its end are ignored.
+  void feed(const char* bytes, size_t n);
+
+  /// Whether the blank line that ends the head has arrived.
+  bool complete() const {
+    return complete_;
+  }
+
+  /// The first rule the head breaks: ec::headers_too_large past the line
+  /// cap, else ec::invalid_request naming the line; none while it is clean.
+  const caf::error& error() const {
+    return error_;
+  }
+
+private:
+  /// `line` is at most its first bytes, without the LF.
+  void check_line(std::string_view line, bool ends_with_cr);
+  void refuse(std::string detail);
+
+  std::string line_;
+  bool after_cr_ = false;
+  size_t lines_ = 0;
+  bool complete_ = false;
+  caf::error error_;
+};
+
+} // namespace concert::http
