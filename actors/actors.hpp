@@ -88,6 +88,8 @@ using queue_actor = caf::typed_actor<
   caf::reacts_to<atom::unwatch, std::string, token_watcher_actor>,
   // Ends a token at once (admin); ec::token_not_found.
   caf::replies_to<atom::revoke, std::string>::with<token_view>,
+  // Ends the user's live token, if any, at once (their key was replaced).
+  caf::replies_to<atom::revoke, int64_t>::with<bool>,
   // Counts and controls.
   caf::replies_to<atom::get, atom::status>::with<queue_status>,
   // Pauses, resumes or retunes admission from the next tick on.

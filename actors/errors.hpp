@@ -83,7 +83,14 @@ constexpr caf::atom_value ec_category = caf::atom("concert");
 /// Found by CAF through ADL, so `caf::error{ec::x}` works too.
 caf::error make_error(ec code, std::string detail = {});
 
+/// A refusal that passes with time: the client may retry after
+/// `retry_after` seconds (HTTP's Retry-After).
+caf::error make_error(ec code, std::string detail, int64_t retry_after);
+
 /// The detail given to make_error, or empty.
 std::string detail_of(const caf::error& err);
+
+/// The seconds given to make_error to wait before a retry, or 0.
+int64_t retry_after_of(const caf::error& err);
 
 } // namespace concert

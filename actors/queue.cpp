@@ -347,6 +347,16 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
     },
     [=](atom::tick) { tick(self); },
     [=](atom::revoke, const std::string& token) { return revoke(self, token); },
+    [=](atom::revoke, int64_t user) -> caf::result<bool> {
+      auto live = self->state.live_by_user.find(user);
+      if (live == self->state.live_by_user.end())
+        return true;
+      auto promise = self->make_response_promise<bool>();
+      self->request(caf::actor_cast<queue_actor>(self), store_timeout, atom::revoke_v, live->second)
+        .then([=](const token_view&) mutable { promise.deliver(true); },
+              [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
+    },
     [=](atom::get, atom::status) { return status_of(self->state); },
     [=](atom::update, const queue_change& change) { return update(self, change); },
     [=](atom::expire, const std::string& token) {

@@ -77,7 +77,8 @@ caf::result<created_user> create(self_pointer self, new_user user) {
   return promise;
 }
 
-/// A new key, durable before it is shown; the old one fails from then on.
+/// A new key, durable before it is shown; the old one fails from then on,
+/// and so does a queue token that may have been taken with it.
 caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
   auto key = new_user_key();
   auto key_hash = user_key_hash(key);
@@ -87,7 +88,9 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
       [=](bool) mutable {
         if (auto i = self->state.users.find(user); i != self->state.users.end())
           i->second.key_hash = key_hash;
-        promise.deliver(user_credentials{user, key});
+        self->request(self->state.queue, store_timeout, atom::revoke_v, user)
+          .then([=](bool) mutable { promise.deliver(user_credentials{user, key}); },
+                [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
       },
       [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;

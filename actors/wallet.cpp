@@ -1,5 +1,7 @@
 #include "actors/wallet.hpp"
 
+#include <algorithm>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -55,13 +57,27 @@ caf::result<user_record> charge(self_pointer self, int64_t amount, const idempot
   return promise;
 }
 
+/// For Retry-After: when the first of the user's holds lapses, or a second
+/// while only holds still being asked for fill the cap.
+int64_t seconds_until_a_hold_lapses(self_pointer self) {
+  auto& holds = self->state.holds;
+  if (holds.empty())
+    return 1;
+  auto first = std::min_element(holds.begin(), holds.end(), [](const auto& a, const auto& b) {
+                 return a.second < b.second;
+               })->second;
+  auto wait = std::chrono::ceil<std::chrono::seconds>(first - self->clock().now()).count();
+  return std::max<int64_t>(wait, 1);
+}
+
 caf::result<reservation_view> hold(self_pointer self, const std::string& date, int32_t seat,
                                    const idempotency_claim& claim) {
   auto& st = self->state;
   forget_lapsed_holds(self);
   if (static_cast<int32_t>(st.holds.size()) + st.holds_in_flight >= st.max_holds)
     return make_error(ec::hold_limit,
-                      "the user holds " + std::to_string(st.max_holds) + " seats already");
+                      "the user holds " + std::to_string(st.max_holds) + " seats already",
+                      seconds_until_a_hold_lapses(self));
   ++st.holds_in_flight;
   auto promise = self->make_response_promise<reservation_view>();
   auto done = [=](caf::expected<reservation_view> outcome) mutable {

@@ -59,24 +59,21 @@ void hold(const services& s, const request& req, response& res, const caller& wh
     return send_error(req, res, wallet.error());
   auto& ledger = s.limits.holds;
   const auto& client = current_request().client;
-  if (auto wait = ledger.reserve(client))
-    return send_retry_after(req, res, wait,
-                            make_error(ec::hold_limit, "this address holds as many seats as allowed"));
-  bool settled = false;
-  idempotent<reservation_view>(s, req, res, "reservation", who.user_id, 201, [&](const auto& claim) {
-    auto made = ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date, wanted->seat,
-                                      claim);
+  // Asked only when the key has no stored answer: a replay is answered
+  // whatever the address holds now.
+  idempotent<reservation_view>(s, req, res, "reservation", who.user_id, 201,
+                               [&](const auto& claim) -> caf::expected<reservation_view> {
+    if (auto wait = ledger.reserve(client))
+      return make_error(ec::hold_limit, "this address holds as many seats as allowed", wait);
+    auto made = ask<reservation_view>(s.system, *wallet, atom::hold_v, wanted->date,
+                                      wanted->seat, claim);
     if (made)
       ledger.held(client, made->reservation_id,
                   hold_ledger::clock::time_point{std::chrono::milliseconds{made->expires_at}});
     else
       ledger.failed(client);
-    settled = true;
     return made;
   });
-  // A replay answers from the store without asking for a hold.
-  if (!settled)
-    ledger.failed(client);
 }
 
 template <class Atom>

@@ -4,8 +4,31 @@
 
 namespace concert::http {
 
+namespace {
+
+constexpr size_t prune_above = 4096;
+
+} // namespace
+
 hold_ledger::shard& hold_ledger::shard_of(const std::string& address) {
   return shards_[std::hash<std::string>{}(address) % shards_.size()];
+}
+
+void hold_ledger::prune(shard& s, clock::time_point now) {
+  if (s.by_address.size() <= prune_above)
+    return;
+  for (auto a = s.by_address.begin(); a != s.by_address.end();) {
+    auto& live = a->second.live;
+    for (auto i = live.begin(); i != live.end();) {
+      if (i->second <= now) {
+        s.address_of.erase(i->first);
+        i = live.erase(i);
+      } else {
+        ++i;
+      }
+    }
+    a = live.empty() && a->second.pending == 0 ? s.by_address.erase(a) : std::next(a);
+  }
 }
 
 int64_t hold_ledger::reserve(const std::string& address, clock::time_point now) {
@@ -13,6 +36,7 @@ int64_t hold_ledger::reserve(const std::string& address, clock::time_point now) 
     return 0;
   auto& s = shard_of(address);
   std::lock_guard<std::mutex> lock{s.mutex};
+  prune(s, now);
   auto& mine = s.by_address[address];
   auto first_lapse = clock::time_point::max();
   for (auto i = mine.live.begin(); i != mine.live.end();) {

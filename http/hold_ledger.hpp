@@ -54,6 +54,10 @@ private:
 
   shard& shard_of(const std::string& address);
 
+  /// Drops lapsed holds of every address in `s` once it has grown, so
+  /// addresses that never come back cost nothing. Called with `s` locked.
+  void prune(shard& s, clock::time_point now);
+
   int64_t cap_;
   std::array<shard, 16> shards_;
 };

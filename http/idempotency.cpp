@@ -81,8 +81,10 @@ void finish_idempotent(const services& s, const httplib::Request& req, httplib::
       return send_error(req, res, outcome.error());
     return answer_from(req, res, claim, *stored);
   }
+  // A refusal that passes with time (429) or a failure of ours (5xx) is
+  // not the request's answer for good: a retry is tried afresh.
   auto p = problem_for(outcome.error());
-  if (p.status >= 500)
+  if (p.status >= 500 || p.status == 429)
     return send_error(req, res, outcome.error());
   auto stored = ask<stored_answer>(s.system, s.store, atom::idempotent_v, claim,
                                    static_cast<int32_t>(p.status), problem_body(p));

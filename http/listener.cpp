@@ -237,6 +237,12 @@ int listener::start(const std::string& host, int port, const std::string& settin
   // bound socket raises the backlog.
   ::listen(socket_, backlog_);
   thread_ = std::thread{[this] { server_.listen_after_bind(); }};
+  // cpp-httplib's stop() does nothing until the listening loop has begun,
+  // so a stop right after start (another port failed to bind) would wait
+  // forever for a loop that then runs on. It begins within microseconds.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  while (!server_.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
   return bound;
 }
 

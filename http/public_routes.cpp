@@ -24,9 +24,9 @@ void create_user(const services& s, const request& req, response& res) {
   if (!user)
     return send_error(req, res, user.error());
   if (auto wait = s.limits.new_users.admit(current_request().client))
-    return send_retry_after(req, res, wait,
-                            make_error(ec::rate_limited,
-                                       "this address created as many users this minute as allowed"));
+    return send_error(req, res,
+                      make_error(ec::rate_limited,
+                                 "this address created as many users this minute as allowed", wait));
   reply(req, res, 201, ask<created_user>(s.system, s.users, atom::create_v, std::move(*user)));
 }
 
@@ -72,9 +72,10 @@ void issue_token(const services& s, const request& req, response& res) {
   if (auto wallet = own_wallet(s, req, *user); !wallet)
     return send_error(req, res, wallet.error());
   if (auto wait = s.limits.new_tokens.admit(current_request().client))
-    return send_retry_after(req, res, wait,
-                            make_error(ec::rate_limited, "this address took as many queue tokens "
-                                                         "this minute as allowed"));
+    return send_error(req, res,
+                      make_error(ec::rate_limited,
+                                 "this address took as many queue tokens this minute as allowed",
+                                 wait));
   reply(req, res, 201, ask<token_view>(s.system, s.queue, atom::create_v, *user));
 }
 

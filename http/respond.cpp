@@ -18,6 +18,10 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void send_error(const httplib::Request& req, httplib::Response& res, const caf::error& err) {
   auto p = problem_for(err);
+  if (auto wait = retry_after_of(err))
+    res.set_header("Retry-After", std::to_string(wait));
+  if (p.status == 401 && p.code == "USER_KEY_INVALID")
+    res.set_header("WWW-Authenticate", "Bearer");
   if (p.status >= 500)
     log::error("request failed", {{"method", req.method},
                                   {"path", req.path},
@@ -25,12 +29,6 @@ void send_error(const httplib::Request& req, httplib::Response& res, const caf::
                                   {"request_id", current_request().request_id},
                                   {"error", caf::deep_to_string(err)}});
   send_problem(res, p);
-}
-
-void send_retry_after(const httplib::Request& req, httplib::Response& res, int64_t seconds,
-                      const caf::error& err) {
-  res.set_header("Retry-After", std::to_string(seconds));
-  send_error(req, res, err);
 }
 
 void send_failure(const httplib::Request& req, httplib::Response& res,

@@ -14,14 +14,10 @@ namespace concert::http {
 /// Writes a JSON body with `status`.
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 
-/// Writes the problem for `err`; server-side failures are logged in full,
-/// since the client sees only a generic detail.
+/// Writes the problem for `err`, with Retry-After when the error carries
+/// one; server-side failures are logged in full, since the client sees
+/// only a generic detail.
 void send_error(const httplib::Request& req, httplib::Response& res, const caf::error& err);
-
-/// Writes the problem for `err`, a refusal that passes with time, with
-/// `Retry-After: seconds`.
-void send_retry_after(const httplib::Request& req, httplib::Response& res, int64_t seconds,
-                      const caf::error& err);
 
 /// The last resort for anything a request threw: logged with the request
 /// id, answered as a 500 problem. It cannot throw itself.

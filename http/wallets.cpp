@@ -1,7 +1,11 @@
 #include "http/wallets.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "actors/errors.hpp"
 #include "http/ask.hpp"
+#include "http/request_log.hpp"
 #include "support/user_key.hpp"
 
 namespace concert::http {
@@ -12,15 +16,36 @@ caf::expected<wallet_actor> wallet_of(const services& s, int64_t user) {
 
 caf::expected<wallet_actor> own_wallet(const services& s, const httplib::Request& req,
                                        int64_t user) {
-  static constexpr std::string_view scheme = "Bearer ";
+  auto& refused = s.limits.refused_keys;
+  const auto& client = current_request().client;
+  if (auto wait = refused.wait(client))
+    return make_error(ec::rate_limited, "this address sent too many refused user keys", wait);
   auto authorization = req.get_header_value("Authorization");
-  auto key = std::string_view{authorization};
-  if (key.substr(0, scheme.size()) != scheme || !is_user_key(key.substr(scheme.size())))
-    return make_error(ec::user_key_invalid, authorization.empty()
-                                              ? "the Authorization header is missing"
-                                              : "the Authorization header holds no user key");
-  return ask<wallet_actor>(s.system, s.users, atom::authenticate_v, user,
-                           user_key_hash(key.substr(scheme.size())));
+  auto key = bearer_credentials(authorization);
+  caf::expected<wallet_actor> wallet =
+    is_user_key(key)
+      ? ask<wallet_actor>(s.system, s.users, atom::authenticate_v, user, user_key_hash(key))
+      : make_error(ec::user_key_invalid, authorization.empty()
+                                           ? "the Authorization header is missing"
+                                           : "the Authorization header holds no user key");
+  if (!wallet
+      && (wallet.error() == make_error(ec::user_key_invalid)
+          || wallet.error() == make_error(ec::forbidden)))
+    refused.admit(client);
+  return wallet;
+}
+
+std::string_view bearer_credentials(std::string_view authorization) {
+  // RFC 9110: the scheme is case-insensitive; RFC 6750: one or more spaces.
+  static constexpr std::string_view scheme = "bearer";
+  if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ')
+    return {};
+  for (size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i])
+      return {};
+  auto rest = authorization.substr(scheme.size());
+  rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+  return rest;
 }
 
 } // namespace concert::http

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include <caf/expected.hpp>
 #include <httplib.h>
 
@@ -16,5 +18,9 @@ caf::expected<wallet_actor> wallet_of(const services& s, int64_t user);
 /// malformed or unknown key, ec::forbidden for another user's.
 caf::expected<wallet_actor> own_wallet(const services& s, const httplib::Request& req,
                                        int64_t user);
+
+/// The credentials of `Authorization: Bearer <credentials>` (the scheme in
+/// any case, then one or more spaces), or empty for another scheme.
+std::string_view bearer_credentials(std::string_view authorization);
 
 } // namespace concert::http

@@ -91,4 +91,18 @@ bool is_address(std::string_view text) {
   return parse_address(text).has_value();
 }
 
+std::string limit_key(std::string_view address) {
+  auto ip = parse_address(address);
+  if (!ip)
+    return std::string{address};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (!ip->v6) {
+    inet_ntop(AF_INET, ip->bytes.data(), text, sizeof(text));
+    return text;
+  }
+  std::memset(ip->bytes.data() + 8, 0, 8);
+  inet_ntop(AF_INET6, ip->bytes.data(), text, sizeof(text));
+  return std::string{text} + "/64";
+}
+
 } // namespace concert

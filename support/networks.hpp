@@ -31,4 +31,10 @@ bool contains(const network& net, std::string_view address);
 /// Whether `text` is a numeric IPv4 or IPv6 address.
 bool is_address(std::string_view text);
 
+/// What per-address limits count `address` as: an IPv4 address in its one
+/// written form (an IPv4-mapped IPv6 one included), an IPv6 address by its
+/// /64, the block one subscriber is given; `text` itself when it is no
+/// address.
+std::string limit_key(std::string_view address);
+
 } // namespace concert

@@ -128,6 +128,36 @@ TEST_F(http_user_keys, an_operator_gives_a_new_key_and_the_old_one_fails_at_once
   EXPECT_EQ(post(flow.admin, "/admin/users/x/key", "").status, 400);
 }
 
+TEST_F(http_user_keys, a_new_key_also_ends_the_queue_token_taken_with_the_old_one) {
+  auto token = flow.issue_token(kim);
+  ASSERT_EQ(post(flow.admin, "/admin/users/" + std::to_string(kim) + "/key", "").status, 200);
+  EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + token).body.at("status"), "EXPIRED")
+    << "whoever took a token with a stolen key loses it with the key";
+  EXPECT_EQ(flow.as(token, "GET", "/api/concerts/available_dates").code(), "TOKEN_INVALID");
+}
+
+TEST_F(http_user_keys, the_bearer_scheme_is_read_in_any_case_and_a_refusal_says_how_to_pass) {
+  auto path = "/api/users/balance?userId=" + std::to_string(kim);
+  for (auto scheme : {"bearer ", "BEARER ", "Bearer   "}) {
+    auto r = send(flow.client, "GET", path, {},
+                  {{"Authorization", std::string{scheme} + flow.key_of(kim)}});
+    EXPECT_EQ(r.status, 200) << scheme;
+  }
+  auto refused = with_key(made_up_key, "GET", path);
+  EXPECT_EQ(refused.headers.find("WWW-Authenticate")->second, "Bearer");
+}
+
+TEST_F(http_user_keys, an_address_that_keeps_sending_refused_keys_is_refused_unlooked) {
+  auto path = "/api/users/balance?userId=" + std::to_string(kim);
+  int refused = 0;
+  while (refused < 100 && with_key(made_up_key, "GET", path).status == 401)
+    ++refused;
+  EXPECT_EQ(refused, 60) << "a minute's allowance of refused keys";
+  auto limited = with_key(made_up_key, "GET", path);
+  EXPECT_EQ(limited.code(), "RATE_LIMITED");
+  EXPECT_NE(limited.headers.find("Retry-After"), limited.headers.end());
+}
+
 TEST_F(http_user_keys, a_key_is_never_in_a_log_line_the_metrics_or_the_database) {
   auto key = flow.key_of(kim);
   flow.as_user(kim, "GET", "/api/users/balance?userId=" + std::to_string(kim));

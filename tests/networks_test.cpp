@@ -40,3 +40,13 @@ TEST(networks, a_list_is_all_good_or_nothing) {
   EXPECT_TRUE(parse_networks("")->empty());
   EXPECT_FALSE(parse_networks("10.0.0.0/8,,::1"));
 }
+
+TEST(networks, limits_count_one_written_form_and_an_ipv6_subscriber_by_its_64) {
+  EXPECT_EQ(limit_key("10.6.6.6"), "10.6.6.6");
+  EXPECT_EQ(limit_key("::FFFF:10.6.6.6"), "10.6.6.6");
+  EXPECT_EQ(limit_key("0:0:0:0:0:ffff:a06:606"), "10.6.6.6");
+  EXPECT_EQ(limit_key("2001:DB8:0::1"), "2001:db8::/64");
+  EXPECT_EQ(limit_key("2001:db8::ffff:2"), "2001:db8::/64");
+  EXPECT_EQ(limit_key("2001:db8:0:1::2"), "2001:db8:0:1::/64");
+  EXPECT_EQ(limit_key("localhost"), "localhost");
+}
