@@ -121,11 +121,15 @@ void catch_up(self_pointer self, const std::string& token, Ts&&... request) {
 }
 
 void open(self_pointer self, event_stream stream, const token_view& first) {
-  if (!stream.send(token_event(first)) || is_final(first))
+  // Counted before its first event goes out, so a client that has read it
+  // finds its stream on /metrics.
+  count_open(1);
+  if (!stream.send(token_event(first)) || is_final(first)) {
+    count_open(-1);
     return;
+  }
   auto& streams = self->state.by_token[first.token];
   streams.push_back(std::move(stream));
-  count_open(1);
   // `first` may be older than what the queue has told this actor since, so
   // the new stream catches up with the queue's answer, which is at least as
   // new as anything the queue sent before it.

@@ -8,6 +8,8 @@ namespace concert::http {
 
 namespace {
 
+constexpr size_t max_path_length = 8 * 1024;
+
 /// `/api/concerts/([^/]+)/seats` -> `/api/concerts/{}/seats`
 std::string name_of(const std::string& pattern) {
   static const std::regex group{R"(\([^)]*\))"};
@@ -29,6 +31,10 @@ std::vector<std::pair<std::string, std::string>> router::route_list() const {
 }
 
 void router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  // std::regex recurses once per character; the library caps request lines
+  // at 8 KiB, and this keeps a longer path from ever reaching it.
+  if (req.path.size() > max_path_length)
+    return send_problem(res, problem_for_status(414));
   // cpp-httplib answers HEAD from the GET handler and drops the body itself.
   const auto& method = req.method == "HEAD" ? std::string{"GET"} : req.method;
   std::string allowed;

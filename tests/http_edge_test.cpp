@@ -165,7 +165,9 @@ TEST(http_rate_limit, a_client_over_the_rate_gets_429_with_retry_after) {
       ++ok;
     } else {
       expect_problem(r, 429, "RATE_LIMITED");
-      EXPECT_EQ(r.headers.find("Retry-After")->second, "1");
+      // A sliding second: the next fits within one or two.
+      auto wait = r.headers.find("Retry-After")->second;
+      EXPECT_TRUE(wait == "1" || wait == "2") << wait;
       ++limited;
     }
   }

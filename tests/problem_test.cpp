@@ -108,3 +108,10 @@ TEST(problem, an_exception_in_a_request_becomes_a_500_problem) {
   concert::http::send_failure(req, res, std::make_exception_ptr(42));
   EXPECT_EQ(res.status, 500) << "not even a std::exception";
 }
+
+TEST(problem, an_empty_error_has_no_detail_and_no_wait) {
+  EXPECT_EQ(detail_of(caf::error{}), "");
+  EXPECT_EQ(retry_after_of(caf::error{}), 0);
+  EXPECT_EQ(retry_after_of(make_error(ec::rate_limited, "slow down", 7)), 7);
+  EXPECT_EQ(detail_of(make_error(ec::rate_limited, "slow down", 7)), "slow down");
+}

@@ -50,9 +50,13 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build_project [TARGET...]: everything when no target is named.
+# build_project [TARGET...]: everything when no target is named. A caller
+# may point build_dir elsewhere and set cmake_flags first, for another kind
+# of build (scripts/test --sanitize, scripts/fuzz).
+cmake_flags=()
 build_project() {
-  cmake -S "$project_root" -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" >/dev/null
+  cmake -S "$project_root" -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" \
+    "${cmake_flags[@]}" >/dev/null
   local targets=()
   for t in "$@"; do targets+=(--target "$t"); done
   cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace concert::testing {
@@ -39,6 +40,11 @@ pid_t spawn(const launch& options, const std::string& output_path) {
     for (const char* limit : {"CONCERT_NEW_USERS_PER_MINUTE", "CONCERT_NEW_TOKENS_PER_MINUTE",
                               "CONCERT_MAX_HOLDS_PER_ADDRESS"})
       env[limit] = "0";
+  // Under scripts/test --sanitize the server is sanitized too, and must
+  // stop at its first report just as the tests do.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+    if (const char* value = std::getenv(name))
+      env[name] = value;
   for (const auto& [key, value] : options.env)
     env[key] = value;
   std::vector<std::string> env_lines;
@@ -92,6 +98,16 @@ int wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
       return -1;
     std::this_thread::sleep_for(10ms);
   }
+}
+
+/// A sanitizer's report in the server's output fails the test, even when
+/// the server's answers looked right: a leak is only reported at exit.
+void expect_no_sanitizer_report(const std::string& output) {
+  for (const char* mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: "})
+    if (output.find(mark) != std::string::npos) {
+      ADD_FAILURE() << "concertd's sanitizer report:\n" << output;
+      return;
+    }
 }
 
 } // namespace
@@ -171,6 +187,7 @@ int server_process::stop(int signal) {
     code = wait_for_exit(pid_, 5s);
   }
   pid_ = -1;
+  expect_no_sanitizer_report(output());
   return code;
 }
 
@@ -188,6 +205,7 @@ exit_result run_until_exit(const launch& options) {
   }
   exit_result result{code, read_file(path)};
   std::remove(path.c_str());
+  expect_no_sanitizer_report(result.output);
   return result;
 }
 
