@@ -162,8 +162,9 @@ using user_directory_actor = caf::typed_actor<
   // The wallet of a user; ec::user_not_found.
   caf::replies_to<atom::lookup, int64_t>::with<wallet_actor>,
   // The wallet of a user whose key has this hash; ec::user_key_invalid, or
-  // ec::forbidden for another user's key.
-  caf::replies_to<atom::authenticate, int64_t, std::string>::with<wallet_actor>,
+  // ec::forbidden for another user's key. Without the flag, a key that is
+  // not a loaded user's is refused unlooked (ec::user_key_invalid).
+  caf::replies_to<atom::authenticate, int64_t, std::string, bool>::with<wallet_actor>,
   // Gives a user a new key; the old one fails from the answer on.
   caf::replies_to<atom::rekey, int64_t>::with<user_credentials>>;
 

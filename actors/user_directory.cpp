@@ -33,37 +33,63 @@ void with_user(self_pointer self, int64_t user, user_directory_state::waiter the
         auto& known = st.users[user] = known_user{w, std::move(key_hash)};
         auto waiters = std::move(st.loading[user]);
         st.loading.erase(user);
-        for (auto& w : waiters)
-          w(&known, caf::error{});
+        for (auto& waiter : waiters)
+          waiter(&known, caf::error{});
       },
       [=](caf::error& err) {
         auto waiters = std::move(self->state.loading[user]);
         self->state.loading.erase(user);
-        for (auto& w : waiters)
-          w(nullptr, err);
+        for (auto& waiter : waiters)
+          waiter(nullptr, err);
       });
 }
 
-/// The user's wallet when the key is theirs. A key that is not is looked up
-/// to tell another user's key (403) from nobody's (401); only a refusal
-/// costs that query.
-caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::string key_hash) {
+/// Refuses a key that is not `user`'s: 403 when it is `owner`'s, 401 when
+/// it is nobody's (`owner` 0).
+void refuse_key(caf::typed_response_promise<wallet_actor> promise,
+                int64_t user, int64_t owner) {
+  if (owner == 0)
+    promise.deliver(make_error(ec::user_key_invalid, "the key is nobody's"));
+  else
+    promise.deliver(make_error(ec::forbidden, "the key is not user " + std::to_string(user) + "'s"));
+}
+
+/// The user's wallet when the key is theirs. A loaded user's key is checked
+/// in memory; otherwise the key is looked up first, so a wrong key loads
+/// no wallet, and an unknown user costs what a known one does. Without
+/// `look_up`, only the memory is asked.
+caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::string key_hash,
+                                       bool look_up) {
   auto promise = self->make_response_promise<wallet_actor>();
-  with_user(self, user, [=](const known_user* known, const caf::error& err) mutable {
-    if (known != nullptr && same_secret(known->key_hash, key_hash)) {
-      promise.deliver(known->wallet);
-    } else if (err && err != make_error(ec::user_not_found)) {
-      promise.deliver(err);
-    } else {
-      self->request(self->state.store, store_timeout, atom::lookup_v, key_hash)
-        .then(
-          [=](int64_t) mutable {
-            promise.deliver(make_error(ec::forbidden, "the key is not user "
-                                                        + std::to_string(user) + "'s"));
-          },
-          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-    }
-  });
+  auto known = self->state.users.find(user);
+  if (known != self->state.users.end() && same_secret(known->second.key_hash, key_hash)) {
+    promise.deliver(known->second.wallet);
+    return promise;
+  }
+  if (!look_up) {
+    refuse_key(promise, user, 0);
+    return promise;
+  }
+  self->request(self->state.store, store_timeout, atom::lookup_v, key_hash)
+    .then(
+      [=](int64_t owner) mutable {
+        if (owner != user)
+          return refuse_key(promise, user, owner);
+        with_user(self, user, [=](const known_user* loaded, const caf::error& err) mutable {
+          if (loaded != nullptr && same_secret(loaded->key_hash, key_hash))
+            promise.deliver(loaded->wallet);
+          else if (err)
+            promise.deliver(err);
+          else
+            refuse_key(promise, user, 0); // replaced meanwhile
+        });
+      },
+      [=](caf::error& err) mutable {
+        if (err == make_error(ec::user_key_invalid))
+          refuse_key(promise, user, 0);
+        else
+          promise.deliver(std::move(err));
+      });
   return promise;
 }
 
@@ -118,8 +144,8 @@ user_directory(observed_pointer<user_directory_actor, user_directory_state> self
       });
       return promise;
     },
-    [=](atom::authenticate, int64_t user, const std::string& key_hash) {
-      return authenticate(self, user, key_hash);
+    [=](atom::authenticate, int64_t user, const std::string& key_hash, bool look_up) {
+      return authenticate(self, user, key_hash, look_up);
     },
     [=](atom::rekey, int64_t user) { return rekey(self, user); },
   };

@@ -51,8 +51,11 @@ void head_lines::feed(const char* bytes, size_t n) {
     if (c == '\n') {
       check_line(line_, after_cr_);
       line_.clear();
+      percent_past_kept_ = false;
     } else if (line_.size() < kept_per_line) {
       line_.push_back(c);
+    } else {
+      percent_past_kept_ = percent_past_kept_ || c == '%';
     }
     after_cr_ = c == '\r';
   }
@@ -60,8 +63,8 @@ void head_lines::feed(const char* bytes, size_t n) {
 
 void head_lines::check_line(std::string_view line, bool ends_with_cr) {
   if (!ends_with_cr) {
+    // The library skips such a line and reads on, so the head goes on too.
     refuse("a line of the request's head ends without CR LF");
-    complete_ = line.empty();
     return;
   }
   line.remove_suffix(line.empty() || line.back() != '\r' ? 0 : 1);
@@ -92,7 +95,7 @@ void head_lines::check_line(std::string_view line, bool ends_with_cr) {
   if (frames_the_body(field) && value.empty())
     return refuse(std::string{name} + ": must not be empty");
   if ((frames_the_body(field) || read_literally(field))
-      && value.find('%') != std::string_view::npos)
+      && (value.find('%') != std::string_view::npos || percent_past_kept_))
     refuse(std::string{name} + ": must not be percent-encoded");
 }
 

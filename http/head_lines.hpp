@@ -37,6 +37,8 @@ private:
 
   std::string line_;
   bool after_cr_ = false;
+  /// Whether a '%' came in the part of the line not kept.
+  bool percent_past_kept_ = false;
   size_t lines_ = 0;
   bool complete_ = false;
   caf::error error_;

@@ -15,8 +15,11 @@ hold_ledger::shard& hold_ledger::shard_of(const std::string& address) {
 }
 
 void hold_ledger::prune(shard& s, clock::time_point now) {
-  if (s.by_address.size() <= prune_above)
+  // At most once a second, so a flood of addresses costs no sweep a call.
+  auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (s.by_address.size() <= prune_above || s.pruned_at == second)
     return;
+  s.pruned_at = second;
   for (auto a = s.by_address.begin(); a != s.by_address.end();) {
     auto& live = a->second.live;
     for (auto i = live.begin(); i != live.end();) {

@@ -50,6 +50,7 @@ private:
     std::mutex mutex;
     std::unordered_map<std::string, holds> by_address;
     std::unordered_map<int64_t, std::string> address_of;
+    int64_t pruned_at = -1;
   };
 
   shard& shard_of(const std::string& address);

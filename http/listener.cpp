@@ -11,6 +11,7 @@
 #include "http/request_head.hpp"
 #include "http/request_log.hpp"
 #include "http/respond.hpp"
+#include "http/wallets.hpp"
 #include "http/worker_pool.hpp"
 #include "support/log.hpp"
 #include "support/user_key.hpp"
@@ -128,11 +129,8 @@ listener::listener(std::string name, router routes, const config::settings& s,
     return screen(req, res) ? httplib::Server::HandlerResponse::Handled
                             : httplib::Server::HandlerResponse::Unhandled;
   });
-  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    routes_.dispatch(req, res);
-  };
-  // Only methods whose body the library reads come here with one; the
-  // rest were answered in screen().
+  // screen() answers every request without a body; only those whose body
+  // the library reads come here.
   auto read_then_dispatch = [this](const httplib::Request& req, httplib::Response& res,
                                    const httplib::ContentReader& read) {
     auto body = read_body(read);
@@ -143,12 +141,10 @@ listener::listener(std::string name, router routes, const config::settings& s,
     const_cast<httplib::Request&>(req).body = std::move(*body);
     routes_.dispatch(req, res);
   };
-  server_.Get(".*", dispatch);
   server_.Post(".*", read_then_dispatch);
   server_.Put(".*", read_then_dispatch);
   server_.Patch(".*", read_then_dispatch);
   server_.Delete(".*", read_then_dispatch);
-  server_.Options(".*", dispatch);
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     never_throws("log", [&] { log_request(name_, req, res, requests_); });
   });
@@ -206,7 +202,7 @@ bool listener::screen(const httplib::Request& req, httplib::Response& res) {
     return true;
   }
   if (!bearer_token_.empty()
-      && !same_secret(req.get_header_value("Authorization"), "Bearer " + bearer_token_)) {
+      && !same_secret(bearer_credentials(req.get_header_value("Authorization")), bearer_token_)) {
     res.set_header("WWW-Authenticate", "Bearer");
     refuse_unread(res, *framing, make_error(ec::unauthorized));
     return true;

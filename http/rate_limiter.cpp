@@ -66,10 +66,12 @@ int64_t rate_limiter::wait(const std::string& address, clock::time_point now) {
 }
 
 void rate_limiter::prune(shard& s, clock::time_point now) const {
-  if (s.windows.size() <= prune_above)
-    return;
   auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   auto index = second / window_;
+  // At most once a window, so a flood of addresses costs no sweep a call.
+  if (s.windows.size() <= prune_above || s.pruned_at == index)
+    return;
+  s.pruned_at = index;
   for (auto i = s.windows.begin(); i != s.windows.end();)
     i = i->second.index + 1 < index ? s.windows.erase(i) : std::next(i);
 }

@@ -46,6 +46,7 @@ private:
   struct shard {
     std::mutex mutex;
     std::unordered_map<std::string, window> windows;
+    int64_t pruned_at = -1;
   };
 
   /// Drops the windows too old to count, once a shard has grown.

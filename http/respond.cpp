@@ -24,7 +24,7 @@ void send_error(const httplib::Request& req, httplib::Response& res, const caf::
     res.set_header("WWW-Authenticate", "Bearer");
   if (p.status >= 500)
     log::error("request failed", {{"method", req.method},
-                                  {"path", req.path},
+                                  {"route", current_request().route},
                                   {"status", p.status},
                                   {"request_id", current_request().request_id},
                                   {"error", caf::deep_to_string(err)}});
@@ -42,7 +42,7 @@ void send_failure(const httplib::Request& req, httplib::Response& res,
     } catch (...) {
     }
     log::error("request failed", {{"method", req.method},
-                                  {"path", req.path},
+                                  {"route", current_request().route},
                                   {"request_id", current_request().request_id},
                                   {"error", what}});
   } catch (...) {

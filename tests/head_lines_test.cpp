@@ -72,3 +72,15 @@ TEST(head_lines, a_long_line_is_judged_by_its_end) {
   EXPECT_TRUE(lines.complete());
   EXPECT_FALSE(lines.error());
 }
+
+TEST(head_lines, a_blank_line_without_cr_does_not_end_the_head) {
+  auto lines = fed("GET / HTTP/1.1\r\n\nX-More: 1\r\n");
+  EXPECT_FALSE(lines.complete()) << "the library reads on past it, so the budget must hold on";
+  EXPECT_TRUE(lines.error());
+}
+
+TEST(head_lines, a_percent_far_into_a_long_line_is_still_seen) {
+  auto key = std::string(250, 'k') + "%31";
+  EXPECT_EQ(detail(fed("GET / HTTP/1.1\r\nIdempotency-Key: " + key + "\r\n\r\n")),
+            "Idempotency-Key: must not be percent-encoded");
+}

@@ -117,11 +117,13 @@ TEST_F(http_hostile_input, a_chunked_body_over_64_kib_is_413_and_never_buffered_
   connection.send(post_users("Transfer-Encoding: chunked\r\n", ""));
   std::string chunk = std::string(8192, 'a');
   std::string framed = "2000\r\n" + chunk + "\r\n";
-  // 10 MB offered; the server stops reading past 64 KiB, so sending fails
-  // early or the rest is left unread.
+  // 100 MB offered; the server stops reading past 64 KiB and closes, so
+  // sending fails once the kernel's buffers are full.
   connection.send("a\r\n{\"name\": \"\r\n");
-  for (int i = 0; i < 1280 && connection.send(framed); ++i) {
-  }
+  size_t offered = 0;
+  for (int i = 0; i < 12800 && connection.send(framed); ++i)
+    offered += framed.size();
+  EXPECT_LT(offered, 16'000'000u) << "the server went on reading past the limit";
   auto answer = connection.next_answer(at_once);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 413);
