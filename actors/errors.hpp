@@ -75,6 +75,8 @@ enum class ec : uint8_t {
   user_key_invalid,
   /// A user key of another user than the one named.
   forbidden,
+  /// A request whose head or body did not arrive within its deadline.
+  request_too_slow,
 };
 
 /// The CAF error category of `ec`.

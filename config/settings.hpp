@@ -33,6 +33,10 @@ struct settings {
   int64_t new_users_per_minute = 20;
   int64_t new_tokens_per_minute = 60;
   int64_t max_holds_per_address = 20;
+  /// A request's whole head and body must arrive within this; a
+  /// keep-alive connection may idle this long between requests.
+  int64_t request_timeout_ms = 10000;
+  int64_t idle_timeout_ms = 5000;
   /// Worker threads per HTTP listener.
   int64_t http_threads = 16;
   /// Connections waiting for a worker before accept() pauses.

@@ -48,13 +48,20 @@ void connection_stream::begin_request() {
   head_overflowed_ = false;
   request_overflowed_ = false;
   closing_ = false;
+  timed_out_ = false;
+  deadline_ = std::chrono::steady_clock::now() + limits_.request_timeout;
   // What a pipelining client sent ahead stays; what was handed out goes.
   buffer_.erase(0, next_);
   next_ = 0;
 }
 
 bool connection_stream::is_readable() const {
-  return has_buffered() || ready(socket_, POLLIN, limits_.read_timeout);
+  return has_buffered() || ready(socket_, POLLIN, time_left());
+}
+
+std::chrono::milliseconds connection_stream::time_left() const {
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now());
+  return std::max(left, std::chrono::milliseconds{0});
 }
 
 bool connection_stream::is_writable() const {
@@ -65,8 +72,11 @@ ssize_t connection_stream::read(char* ptr, size_t size) {
   if (head_overflowed_ || request_overflowed_)
     return -1;
   if (!has_buffered()) {
-    if (!ready(socket_, POLLIN, limits_.read_timeout))
+    if (!ready(socket_, POLLIN, time_left())) {
+      // Nothing came before the request's deadline.
+      timed_out_ = true;
       return -1;
+    }
     buffer_.resize(read_chunk);
     ssize_t n;
     do

@@ -29,14 +29,27 @@ public:
   struct limits {
     size_t max_head;
     size_t max_request;
-    std::chrono::milliseconds read_timeout;
+    /// The whole request's head and body, not each read.
+    std::chrono::milliseconds request_timeout;
+    /// Between requests of a keep-alive connection.
+    std::chrono::milliseconds idle_timeout;
+    /// Each write of an answer to a client that does not read.
     std::chrono::milliseconds write_timeout;
   };
 
   connection_stream(int socket, limits l);
 
-  /// Starts the budget of the next request.
+  /// Starts the budget and the deadline of the next request.
   void begin_request();
+
+  /// Whether the current request missed its deadline.
+  bool timed_out() const {
+    return timed_out_;
+  }
+
+  const limits& bounds() const {
+    return limits_;
+  }
 
   /// Whether the current request's head ran past `max_head`.
   bool head_overflowed() const {
@@ -62,7 +75,7 @@ public:
   /// Whether the connection must end after the current answer: asked for,
   /// or the request overdrew its budget.
   bool closing() const {
-    return closing_ || head_overflowed_ || request_overflowed_;
+    return closing_ || head_overflowed_ || request_overflowed_ || timed_out_;
   }
 
   /// Whether any byte of an answer to the current request was written.
@@ -86,6 +99,9 @@ public:
   }
 
 private:
+  /// What is left of the current request's deadline.
+  std::chrono::milliseconds time_left() const;
+
   /// Counts `n` bytes handed to the library against the budget; false when
   /// they overdraw it.
   bool charge(const char* bytes, size_t n);
@@ -100,6 +116,8 @@ private:
   bool head_overflowed_ = false;
   bool request_overflowed_ = false;
   bool closing_ = false;
+  bool timed_out_ = false;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 } // namespace concert::http

@@ -41,7 +41,7 @@ connection_stream* edge_server::serving() {
 }
 
 bool edge_server::next_request_arrives(socket_t sock) const {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{keep_alive_timeout_sec_};
+  auto deadline = std::chrono::steady_clock::now() + limits_.idle_timeout;
   while (svr_sock_ != INVALID_SOCKET) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                   deadline - std::chrono::steady_clock::now())

@@ -20,14 +20,18 @@ namespace concert::http {
 
 namespace {
 
-constexpr auto io_timeout = std::chrono::seconds{5};
+constexpr auto write_timeout = std::chrono::seconds{5};
 
-/// What one request may make the server read: a request line of up to
-/// cpp-httplib's 8 KiB and the header bytes allowed, then a body with room
-/// for chunked framing around its 64 KiB.
-constexpr connection_stream::limits read_limits{
-  8 * 1024 + max_header_bytes + 4, 8 * 1024 + max_header_bytes + 8 * max_body_bytes,
-  io_timeout, io_timeout};
+/// What one request may make the server read, and how long it may take: a
+/// request line of up to cpp-httplib's 8 KiB and the header bytes allowed,
+/// then a body with room for chunked framing around its 64 KiB.
+connection_stream::limits read_limits(const config::settings& s) {
+  return {8 * 1024 + max_header_bytes + 4,
+          8 * 1024 + max_header_bytes + 8 * max_body_bytes,
+          std::chrono::milliseconds{s.request_timeout_ms},
+          std::chrono::milliseconds{s.idle_timeout_ms},
+          write_timeout};
+}
 
 /// cpp-httplib files the connection's endpoints among the request's
 /// headers; they are not the client's.
@@ -78,6 +82,8 @@ caf::expected<std::string> read_body(const httplib::ContentReader& read) {
   auto* stream = edge_server::serving();
   if (too_large || (stream != nullptr && stream->request_overflowed()))
     return make_error(ec::payload_too_large);
+  if (stream != nullptr && stream->timed_out())
+    return make_error(ec::request_too_slow);
   if (!complete)
     return make_error(ec::invalid_request, "the request body could not be read");
   return body;
@@ -107,7 +113,7 @@ listener::listener(std::string name, router routes, const config::settings& s,
     limiter_(rate_limit_rps),
     trusted_proxies_(parse_networks(s.trusted_proxies).value_or(std::vector<network>{})),
     requests_(name_, routes_.route_list()),
-    server_(read_limits) {
+    server_(read_limits(s)) {
   backlog_ = static_cast<int>(s.http_queue);
   auto threads = static_cast<size_t>(s.http_threads);
   auto queued = static_cast<size_t>(s.http_queue);
@@ -121,9 +127,6 @@ listener::listener(std::string name, router routes, const config::settings& s,
     socket_ = sock;
   });
   server_.set_payload_max_length(max_body_bytes);
-  server_.set_read_timeout(io_timeout);
-  server_.set_write_timeout(io_timeout);
-  server_.set_keep_alive_timeout(io_timeout.count());
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     begin_request(req, res);
     return screen(req, res) ? httplib::Server::HandlerResponse::Handled
@@ -158,9 +161,12 @@ listener::listener(std::string name, router routes, const config::settings& s,
       if (!res.body.empty())
         return;
       auto* stream = edge_server::serving();
-      send_problem(res, stream != nullptr && stream->head_overflowed()
-                          ? problem_for(make_error(ec::headers_too_large))
-                          : problem_for_status(res.status));
+      if (stream != nullptr && stream->timed_out())
+        send_problem(res, problem_for(make_error(ec::request_too_slow)));
+      else if (stream != nullptr && stream->head_overflowed())
+        send_problem(res, problem_for(make_error(ec::headers_too_large)));
+      else
+        send_problem(res, problem_for_status(res.status));
       close_after(res);
     });
   });

@@ -79,6 +79,8 @@ problem domain_problem(ec code, std::string detail) {
       return with(401, "USER_KEY_INVALID", "a valid user key is required as a bearer token");
     case ec::forbidden:
       return with(403, "FORBIDDEN", "the user key is not the named user's");
+    case ec::request_too_slow:
+      return with(408, "REQUEST_TIMEOUT", "the request did not arrive in time");
     case ec::internal:
     case ec::none:
       break;
@@ -108,6 +110,8 @@ problem problem_for_status(int status) {
       return domain_problem(ec::not_found, {});
     case 413:
       return domain_problem(ec::payload_too_large, {});
+    case 408:
+      return domain_problem(ec::request_too_slow, {});
     case 414:
       return {414, "URI_TOO_LONG", "the request target is too long"};
     case 431:
@@ -141,6 +145,7 @@ const char* reason_phrase(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 410: return "Gone";
     case 413: return "Content Too Large";

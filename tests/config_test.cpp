@@ -66,6 +66,8 @@ TEST(config, defaults_are_those_of_the_api_contract) {
   EXPECT_EQ(s.new_users_per_minute, 20);
   EXPECT_EQ(s.new_tokens_per_minute, 60);
   EXPECT_EQ(s.max_holds_per_address, 20);
+  EXPECT_EQ(s.request_timeout_ms, 10000);
+  EXPECT_EQ(s.idle_timeout_ms, 5000);
 }
 
 TEST(config, trusted_proxies_are_addresses_and_networks) {
