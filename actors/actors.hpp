@@ -19,7 +19,8 @@ namespace concert {
 using store_actor = caf::typed_actor<
   // Inserts a user.
   caf::replies_to<atom::create, new_user>::with<user_record>,
-  // Replaces a user's key hash; ec::user_not_found.
+  // Replaces a user's key hash and ends their live queue token with the
+  // old key; ec::user_not_found.
   caf::replies_to<atom::rekey, int64_t, std::string>::with<bool>,
   // The user whose key has this hash; ec::user_key_invalid when nobody's.
   caf::replies_to<atom::lookup, std::string>::with<int64_t>,
@@ -88,8 +89,9 @@ using queue_actor = caf::typed_actor<
   caf::reacts_to<atom::unwatch, std::string, token_watcher_actor>,
   // Ends a token at once (admin); ec::token_not_found.
   caf::replies_to<atom::revoke, std::string>::with<token_view>,
-  // Ends the user's live token, if any, at once (their key was replaced).
-  caf::replies_to<atom::revoke, int64_t>::with<bool>,
+  // The user's key was replaced, which ended their live token in the
+  // database: it ends here too.
+  caf::reacts_to<atom::revoke, int64_t>,
   // Counts and controls.
   caf::replies_to<atom::get, atom::status>::with<queue_status>,
   // Pauses, resumes or retunes admission from the next tick on.

@@ -348,15 +348,10 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
     },
     [=](atom::tick) { tick(self); },
     [=](atom::revoke, const std::string& token) { return revoke(self, token); },
-    [=](atom::revoke, int64_t user) -> caf::result<bool> {
+    [=](atom::revoke, int64_t user) {
       auto live = self->state.live_by_user.find(user);
-      if (live == self->state.live_by_user.end())
-        return true;
-      auto promise = self->make_response_promise<bool>();
-      self->request(caf::actor_cast<queue_actor>(self), store_timeout, atom::revoke_v, live->second)
-        .then([=](const token_view&) mutable { promise.deliver(true); },
-              [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-      return promise;
+      if (live != self->state.live_by_user.end())
+        end(self, self->state.tokens.at(live->second));
     },
     [=](atom::get, atom::status) { return status_of(self->state); },
     [=](atom::update, const queue_change& change) { return update(self, change); },

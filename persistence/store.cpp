@@ -265,6 +265,10 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         auto row = db.exec("UPDATE users SET key_hash = $2 WHERE id = $1 RETURNING id", {id, key_hash});
         if (row.rows() == 0)
           return make_error(ec::user_not_found, "no user " + id);
+        // A token taken with the old key ends with it, in the same step.
+        db.exec("UPDATE queue_tokens SET status = 'EXPIRED'"
+                " WHERE user_id = $1 AND status IN ('WAITING', 'ACTIVE')",
+                {id});
         return true;
       });
     },

@@ -131,6 +131,11 @@ TEST_F(http_user_keys, an_operator_gives_a_new_key_and_the_old_one_fails_at_once
 TEST_F(http_user_keys, a_new_key_also_ends_the_queue_token_taken_with_the_old_one) {
   auto token = flow.issue_token(kim);
   ASSERT_EQ(post(flow.admin, "/admin/users/" + std::to_string(kim) + "/key", "").status, 200);
+  EXPECT_EQ(db.connect()
+              .exec("SELECT status FROM queue_tokens WHERE token = '" + token + "'")
+              .text(0, 0),
+            "EXPIRED")
+    << "ended in the same durable step as the key, before the answer";
   EXPECT_EQ(get(flow.client, "/api/queue_tokens/" + token).body.at("status"), "EXPIRED")
     << "whoever took a token with a stolen key loses it with the key";
   EXPECT_EQ(flow.as(token, "GET", "/api/concerts/available_dates").code(), "TOKEN_INVALID");
