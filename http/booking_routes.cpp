@@ -86,8 +86,9 @@ void on_reservation(const services& s, const request& req, response& res, const 
   if (!wallet)
     return send_error(req, res, wallet.error());
   auto outcome = ask<reservation_view>(s.system, *wallet, what, *id);
-  if (outcome && std::is_same_v<Atom, atom::cancel>)
-    s.limits.holds.released({*id});
+  if constexpr (std::is_same_v<Atom, atom::cancel>)
+    if (outcome)
+      s.limits.holds.released({*id});
   reply(req, res, 200, outcome);
 }
 

@@ -47,10 +47,6 @@ public:
     return timed_out_;
   }
 
-  const limits& bounds() const {
-    return limits_;
-  }
-
   /// Whether the current request's head ran past `max_head`.
   bool head_overflowed() const {
     return head_overflowed_;

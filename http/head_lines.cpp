@@ -14,26 +14,20 @@ namespace {
 /// anyway; keeping more of it would only cost memory.
 constexpr size_t kept_per_line = 256;
 
-std::string lower(std::string_view text) {
-  std::string out{text};
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 /// Fields that decide where the body ends: they must be there in full.
-bool frames_the_body(const std::string& name) {
-  return name == "content-length" || name == "transfer-encoding" || name == "content-encoding";
+bool frames_the_body(std::string_view name) {
+  return same_name(name, "Content-Length") || same_name(name, "Transfer-Encoding")
+         || same_name(name, "Content-Encoding");
 }
 
 /// Fields whose value the server takes as it is: a decoded %XX would make
 /// it another value than the one sent.
-bool read_literally(const std::string& name) {
+bool read_literally(std::string_view name) {
   static constexpr std::array<std::string_view, 7> names = {
-    "authorization", "idempotency-key", "x-queue-token", "x-request-id",
-    "last-event-id", "x-forwarded-for", "host"};
+    "Authorization", "Idempotency-Key", "X-Queue-Token", "X-Request-Id",
+    "Last-Event-ID", "X-Forwarded-For", "Host"};
   for (auto literal : names)
-    if (name == literal)
+    if (same_name(name, literal))
       return true;
   return false;
 }
@@ -90,11 +84,10 @@ void head_lines::check_line(std::string_view line, bool ends_with_cr) {
     token = token && !std::isspace(static_cast<unsigned char>(c));
   if (!token)
     return refuse("a header line is not `name: value`");
-  auto field = lower(name);
   auto value = trimmed(line.substr(colon + 1));
-  if (frames_the_body(field) && value.empty())
+  if (frames_the_body(name) && value.empty())
     return refuse(std::string{name} + ": must not be empty");
-  if ((frames_the_body(field) || read_literally(field))
+  if ((frames_the_body(name) || read_literally(name))
       && (value.find('%') != std::string_view::npos || percent_past_kept_))
     refuse(std::string{name} + ": must not be percent-encoded");
 }

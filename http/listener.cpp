@@ -55,14 +55,14 @@ void close_after(httplib::Response& res) {
 }
 
 /// Answers a request refused before its body was read, and closes.
-void refuse(httplib::Response& res, const caf::error& why) {
+void refuse_and_close(httplib::Response& res, const caf::error& why) {
   send_problem(res, problem_for(why));
   close_after(res);
 }
 
 /// Answers a request refused for who sent it; its connection may serve on
 /// when no body is left unread.
-void refuse_unread(httplib::Response& res, const body_framing& framing, const caf::error& why) {
+void refuse_closing_if_unread(httplib::Response& res, const body_framing& framing, const caf::error& why) {
   send_problem(res, problem_for(why));
   if (framing.has_body())
     close_after(res);
@@ -138,7 +138,7 @@ listener::listener(std::string name, router routes, const config::settings& s,
                                    const httplib::ContentReader& read) {
     auto body = read_body(read);
     if (!body)
-      return refuse(res, body.error());
+      return refuse_and_close(res, body.error());
     // The library hands handlers a const request it owns and no longer
     // reads from; the router takes the body where every route expects it.
     const_cast<httplib::Request&>(req).body = std::move(*body);
@@ -183,7 +183,7 @@ bool listener::screen(const httplib::Request& req, httplib::Response& res) {
   // shows a user's key once; this API serves whole answers only.
   const_cast<httplib::Request&>(req).ranges.clear();
   if (auto* stream = edge_server::serving(); stream != nullptr && stream->head_error()) {
-    refuse(res, stream->head_error());
+    refuse_and_close(res, stream->head_error());
     return true;
   }
   head_check head;
@@ -194,23 +194,23 @@ bool listener::screen(const httplib::Request& req, httplib::Response& res) {
   if (framing && req.version == "HTTP/1.1" && !head.has_host())
     framing = make_error(ec::invalid_request, "an HTTP/1.1 request needs a Host header");
   if (!framing) {
-    refuse(res, framing.error());
+    refuse_and_close(res, framing.error());
     return true;
   }
   if (framing->has_body() && !reads_body(req.method)) {
-    refuse(res, make_error(ec::invalid_request, req.method + " requests take no body"));
+    refuse_and_close(res, make_error(ec::invalid_request, req.method + " requests take no body"));
     return true;
   }
   current_request().client = client_address(req, trusted_proxies_);
   if (auto wait = limiter_.admit(current_request().client)) {
     res.set_header("Retry-After", std::to_string(wait));
-    refuse_unread(res, *framing, make_error(ec::rate_limited));
+    refuse_closing_if_unread(res, *framing, make_error(ec::rate_limited));
     return true;
   }
   if (!bearer_token_.empty()
       && !same_secret(bearer_credentials(req.get_header_value("Authorization")), bearer_token_)) {
     res.set_header("WWW-Authenticate", "Bearer");
-    refuse_unread(res, *framing, make_error(ec::unauthorized));
+    refuse_closing_if_unread(res, *framing, make_error(ec::unauthorized));
     return true;
   }
   if (framing->has_body())

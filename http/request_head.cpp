@@ -28,16 +28,6 @@ bool is_clean_value(std::string_view value) {
   return true;
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i]))
-        != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 /// 1*DIGIT that fits in 64 bits.
 std::optional<uint64_t> decimal(std::string_view text) {
   if (text.empty() || text.size() > 19)
@@ -65,6 +55,16 @@ caf::error invalid(std::string detail) {
 }
 
 } // namespace
+
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i]))
+        != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
 
 std::string_view trimmed(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))

@@ -19,6 +19,10 @@ constexpr size_t max_body_bytes = 64 * 1024;
 /// A field value without the spaces and tabs around it.
 std::string_view trimmed(std::string_view value);
 
+/// Whether two field names (or tokens such as a scheme) are equal, ignoring
+/// ASCII case, as HTTP compares them.
+bool same_name(std::string_view a, std::string_view b);
+
 /// How a request's body follows its head.
 struct body_framing {
   enum class kind { none, sized, chunked };

@@ -49,13 +49,13 @@ void stream_token(const services& s, const httplib::Request& req, httplib::Respo
     res.set_header("Retry-After", "5");
     return send_error(req, res, make_error(ec::streams_full));
   }
-  auto taken = take_connection(req);
+  auto* stream = edge_server::serving();
+  auto taken = take_connection(stream == nullptr ? -1 : stream->socket());
   if (taken.socket < 0)
-    return send_error(req, res, caf::make_error(caf::sec::runtime_error, "connection not found"));
+    return send_error(req, res, caf::make_error(caf::sec::runtime_error, "connection not taken"));
   current_request().close_after_response = taken.sink;
   // Whatever the client sent after this request now reaches nobody.
-  if (auto* stream = edge_server::serving())
-    stream->close_after_answer();
+  stream->close_after_answer();
   // What cpp-httplib writes from here on goes to the sink; the status is
   // for the request log.
   res.status = 200;

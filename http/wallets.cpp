@@ -1,10 +1,10 @@
 #include "http/wallets.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "actors/errors.hpp"
 #include "http/ask.hpp"
+#include "http/request_head.hpp"
 #include "http/request_log.hpp"
 #include "support/user_key.hpp"
 
@@ -42,12 +42,10 @@ caf::expected<wallet_actor> own_wallet(const services& s, const httplib::Request
 
 std::string_view bearer_credentials(std::string_view authorization) {
   // RFC 9110: the scheme is case-insensitive; RFC 6750: one or more spaces.
-  static constexpr std::string_view scheme = "bearer";
-  if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ')
+  static constexpr std::string_view scheme = "Bearer";
+  if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' '
+      || !same_name(authorization.substr(0, scheme.size()), scheme))
     return {};
-  for (size_t i = 0; i < scheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i])
-      return {};
   auto rest = authorization.substr(scheme.size());
   rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
   return rest;
