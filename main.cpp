@@ -1,7 +1,9 @@
 // concertd: concert seat reservations on actors. See README.md.
 
+#include <chrono>
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include <sys/resource.h>
 
@@ -17,7 +19,7 @@
 #include "http/admin_routes.hpp"
 #include "http/event_streams.hpp"
 #include "http/ask.hpp"
-#include "http/listener.hpp"
+#include "http/edge.hpp"
 #include "http/public_routes.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/store.hpp"
@@ -143,9 +145,10 @@ int main(int argc, char** argv) {
   http::services services{system,  store,     catalog,  users, queue,
                           streams, settings.max_streams, recovered, {}, limits};
 
-  http::listener public_api{"public", http::public_routes(services), settings, {},
-                            settings.rate_limit_rps};
-  http::listener admin_api{"admin", http::admin_routes(services), settings, settings.admin_token};
+  http::edge public_api{"public", http::public_routes(services), settings, system, {},
+                        settings.rate_limit_rps};
+  http::edge admin_api{"admin", http::admin_routes(services), settings, system,
+                       settings.admin_token};
   services.http_metrics = {&public_api.requests(), &admin_api.requests()};
   try {
     auto port = public_api.start(settings.bind, static_cast<int>(settings.port), "CONCERT_PORT");
@@ -166,8 +169,13 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   log::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
-  public_api.stop();
-  admin_api.stop();
+  // Within the contract's bound: what is in flight may finish, what
+  // trickles is cut off at its request deadline.
+  auto budget = std::chrono::milliseconds{settings.request_timeout_ms}
+                + std::chrono::milliseconds{500};
+  std::thread admin_stop{[&] { admin_api.stop(budget); }};
+  public_api.stop(budget);
+  admin_stop.join();
   log::info("stopped");
   return 0;
 }

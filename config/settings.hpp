@@ -37,9 +37,10 @@ struct settings {
   /// keep-alive connection may idle this long between requests.
   int64_t request_timeout_ms = 10000;
   int64_t idle_timeout_ms = 5000;
-  /// Worker threads per HTTP listener.
-  int64_t http_threads = 16;
-  /// Connections waiting for a worker before accept() pauses.
+  /// Event-loop threads per HTTP port; a connection costs memory, not a
+  /// thread, so a few carry them all.
+  int64_t http_threads = 1;
+  /// The listen backlog of each port.
   int64_t http_queue = 1024;
   /// Open Server-Sent Events streams before new ones are refused.
   int64_t max_streams = 10000;

@@ -1,46 +1,47 @@
 #include "http/admin_routes.hpp"
 
-#include "http/ask.hpp"
 #include "http/health.hpp"
 #include "http/json_codec.hpp"
-#include "http/respond.hpp"
 
 namespace concert::http {
 
 namespace {
 
-void create_concert(const services& s, const httplib::Request& req, httplib::Response& res) {
-  auto concert = decode_concert(req.body);
+void create_concert(const services& s, const exchange_ptr& x) {
+  auto concert = decode_concert(x->req().body);
   if (!concert)
-    return send_error(req, res, concert.error());
-  reply(req, res, 201, ask<concert_info>(s.system, s.catalog, atom::create_v, std::move(*concert)));
+    return x->fail(concert.error());
+  x->ask<concert_info>(s.catalog, message(atom::create_v, std::move(*concert)),
+                       [x](concert_info& info) { x->reply_view(201, info); });
 }
 
-void queue_status(const services& s, const httplib::Request& req, httplib::Response& res) {
-  reply(req, res, 200, ask<concert::queue_status>(s.system, s.queue, atom::get_v, atom::status_v));
+void queue_status(const services& s, const exchange_ptr& x) {
+  x->ask<concert::queue_status>(s.queue, message(atom::get_v, atom::status_v),
+                                [x](auto& status) { x->reply_view(200, status); });
 }
 
-void change_queue(const services& s, const httplib::Request& req, httplib::Response& res) {
-  auto change = decode_queue_change(req.body);
+void change_queue(const services& s, const exchange_ptr& x) {
+  auto change = decode_queue_change(x->req().body);
   if (!change)
-    return send_error(req, res, change.error());
-  reply(req, res, 200, ask<concert::queue_status>(s.system, s.queue, atom::update_v, *change));
+    return x->fail(change.error());
+  x->ask<concert::queue_status>(s.queue, message(atom::update_v, *change),
+                                [x](auto& status) { x->reply_view(200, status); });
 }
 
-void revoke_token(const services& s, const httplib::Request& req, httplib::Response& res,
-                  const std::string& text) {
+void revoke_token(const services& s, const exchange_ptr& x, const std::string& text) {
   auto token = decode_token(text, ec::token_not_found);
   if (!token)
-    return send_error(req, res, token.error());
-  reply(req, res, 200, ask<token_view>(s.system, s.queue, atom::revoke_v, *token));
+    return x->fail(token.error());
+  x->ask<token_view>(s.queue, message(atom::revoke_v, *token),
+                     [x](token_view& view) { x->reply_view(200, view); });
 }
 
-void rekey_user(const services& s, const httplib::Request& req, httplib::Response& res,
-                const std::string& text) {
+void rekey_user(const services& s, const exchange_ptr& x, const std::string& text) {
   auto user = decode_id(text, "userId");
   if (!user)
-    return send_error(req, res, user.error());
-  reply(req, res, 200, ask<user_credentials>(s.system, s.users, atom::rekey_v, *user));
+    return x->fail(user.error());
+  x->ask<user_credentials>(s.users, message(atom::rekey_v, *user),
+                           [x](user_credentials& fresh) { x->reply_view(200, fresh); });
 }
 
 } // namespace
@@ -49,27 +50,24 @@ router admin_routes(const services& s) {
   router routes;
   add_liveness_route(routes);
   add_readiness_route(routes, s);
-  routes.add("POST", "/admin/concerts",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
-               create_concert(s, req, res);
-             }));
-  routes.add("GET", "/metrics", [&s](const httplib::Request&, httplib::Response& res, auto&) {
-    res.set_content(metrics::render(s.http_metrics), "text/plain; version=0.0.4; charset=utf-8");
+  auto add = [&](const char* method, const char* pattern, auto handler) {
+    routes.add(method, pattern,
+               when_ready(s, [&s, handler](const exchange_ptr& x, const router::params& params) {
+                 handler(s, x, params);
+               }));
+  };
+  add("POST", "/admin/concerts", [](auto& s, auto& x, auto&) { create_concert(s, x); });
+  routes.add("GET", "/metrics", [&s](const exchange_ptr& x, auto&) {
+    x->res().set_content(metrics::render(s.http_metrics),
+                         "text/plain; version=0.0.4; charset=utf-8");
+    x->finish();
   });
-  routes.add("GET", "/admin/queue",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
-               queue_status(s, req, res);
-             }));
-  routes.add("POST", "/admin/queue",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res, auto&) {
-               change_queue(s, req, res);
-             }));
-  routes.add("DELETE", "/admin/queue_tokens/([^/]+)",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res,
-                                const router::params& params) { revoke_token(s, req, res, params[0]); }));
-  routes.add("POST", "/admin/users/([^/]+)/key",
-             when_ready(s, [&s](const httplib::Request& req, httplib::Response& res,
-                                const router::params& params) { rekey_user(s, req, res, params[0]); }));
+  add("GET", "/admin/queue", [](auto& s, auto& x, auto&) { queue_status(s, x); });
+  add("POST", "/admin/queue", [](auto& s, auto& x, auto&) { change_queue(s, x); });
+  add("DELETE", "/admin/queue_tokens/([^/]+)",
+      [](auto& s, auto& x, auto& params) { revoke_token(s, x, params[0]); });
+  add("POST", "/admin/users/([^/]+)/key",
+      [](auto& s, auto& x, auto& params) { rekey_user(s, x, params[0]); });
   return routes;
 }
 

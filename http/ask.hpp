@@ -10,8 +10,9 @@
 
 namespace concert::http {
 
-/// Sends one request from an HTTP worker thread and waits for the answer,
-/// at most `timeout`. The worker blocks; CAF's scheduler threads do not.
+/// Sends one request from a thread outside the actors and waits for the
+/// answer, at most `timeout`: for start-up and tests only. Requests never
+/// wait like this (http/exchange).
 template <class Reply, class Handle, class... Ts>
 caf::expected<Reply> ask_within(std::chrono::milliseconds timeout, caf::actor_system& system,
                                 const Handle& destination, Ts&&... xs) {

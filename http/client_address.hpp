@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
+#include "http/message.hpp"
 
 #include "support/networks.hpp"
 
@@ -14,7 +14,7 @@ namespace concert::http {
 /// of `trusted_proxies`, the last address in X-Forwarded-For (the one that
 /// proxy added). Anything else in that header is the client's own word and
 /// is ignored.
-std::string client_address(const httplib::Request& req,
+std::string client_address(const request& req,
                            const std::vector<network>& trusted_proxies);
 
 } // namespace concert::http

@@ -1,11 +1,7 @@
 #include "http/event_streams.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <utility>
-
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "actors/timeouts.hpp"
 #include "actors/view_json.hpp"
@@ -13,51 +9,33 @@
 
 namespace concert::http {
 
-event_stream::event_stream(event_stream&& other) noexcept
-  : socket_(std::exchange(other.socket_, -1)), last_(std::move(other.last_)) {}
-
 event_stream& event_stream::operator=(event_stream&& other) noexcept {
   if (this != &other) {
-    if (socket_ >= 0)
-      ::close(socket_);
-    socket_ = std::exchange(other.socket_, -1);
+    if (sink_)
+      sink_->close();
+    sink_ = std::move(other.sink_);
     last_ = std::move(other.last_);
   }
   return *this;
 }
 
 event_stream::~event_stream() {
-  if (socket_ >= 0)
-    ::close(socket_);
+  if (sink_)
+    sink_->close();
 }
 
 bool event_stream::send(const std::string& event) {
   if (event == last_)
     return true;
   last_ = event;
-  if (!write(event))
+  if (!sink_->send(event))
     return false;
   metrics::actors().events_sent.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
 bool event_stream::keep_alive() {
-  return write(": keep-alive\n\n");
-}
-
-bool event_stream::peer_closed() const {
-  char byte = 0;
-  auto n = ::recv(socket_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
-}
-
-bool event_stream::write(const std::string& bytes) {
-  ssize_t n = 0;
-  do
-    n = ::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  // A short write leaves half an event behind, so the stream ends either way.
-  return n == static_cast<ssize_t>(bytes.size());
+  return sink_->send(": keep-alive\n\n");
 }
 
 std::string token_event(const token_view& token) {
@@ -144,7 +122,7 @@ void keep_alive(self_pointer self) {
   auto& by_token = self->state.by_token;
   for (auto entry = by_token.begin(); entry != by_token.end();)
     entry = drop_if(self, entry,
-                    [](event_stream& s) { return s.peer_closed() || !s.keep_alive(); });
+                    [](event_stream& s) { return !s.keep_alive(); });
 }
 
 } // namespace
@@ -160,8 +138,8 @@ event_streams_actor::behavior_type event_streams(self_pointer self, queue_actor 
   self->state.keep_alive_interval = keep_alive_interval;
   self->delayed_send(self, keep_alive_interval, atom::tick_v);
   return {
-    [=](atom::open, int32_t socket, const token_view& first) {
-      open(self, event_stream{socket}, first);
+    [=](atom::open, event_sink_ptr& sink, const token_view& first) {
+      open(self, event_stream{std::move(sink)}, first);
     },
     [=](atom::update, const token_view& token) { tell(self, token); },
     [=](atom::tick) {

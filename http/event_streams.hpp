@@ -9,17 +9,18 @@
 
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
+#include "http/exchange.hpp"
 
 namespace concert::http {
 
 /// Holds the Server-Sent Events streams of queue tokens. Each stream is a
-/// socket taken over from cpp-httplib once its response headers are
-/// written, so an open stream costs a descriptor and a few bytes here, and
-/// no thread. The queue actor pushes each change; writes never wait.
+/// connection of the edge whose response headers are written, so an open
+/// stream costs its buffers and a few bytes here, and no thread. The queue
+/// actor pushes each change; writes never wait.
 using event_streams_actor = token_watcher_actor::extend<
-  // Adopts the socket of a stream whose headers are written: sends `first`
-  // as its first event, then the token's changes until ACTIVE or EXPIRED.
-  caf::reacts_to<atom::open, int32_t, token_view>,
+  // Adopts a stream whose headers are written: sends `first` as its first
+  // event, then the token's changes until ACTIVE or EXPIRED.
+  caf::reacts_to<atom::open, event_sink_ptr, token_view>,
   // Sends every stream a comment line, which finds closed connections and
   // keeps proxies from timing out idle ones; then schedules the next.
   caf::reacts_to<atom::tick>>;
@@ -27,31 +28,28 @@ using event_streams_actor = token_watcher_actor::extend<
 /// How often each stream gets a comment line when nothing else happens.
 constexpr auto keep_alive_interval = std::chrono::milliseconds{15000};
 
-/// One client's stream: owns the socket and remembers the last event sent.
+/// One client's stream: ends its connection when dropped and remembers the
+/// last event sent.
 class event_stream {
 public:
-  explicit event_stream(int socket) : socket_(socket) {}
-  event_stream(event_stream&& other) noexcept;
+  explicit event_stream(event_sink_ptr sink) : sink_(std::move(sink)) {}
+  event_stream(event_stream&& other) noexcept = default;
   event_stream& operator=(event_stream&& other) noexcept;
   event_stream(const event_stream&) = delete;
   event_stream& operator=(const event_stream&) = delete;
   ~event_stream();
 
-  /// Sends `event` unless it is the one sent last. Writes without waiting:
-  /// false when the client has gone or does not read (its socket buffer is
-  /// full), after which the stream is of no use.
+  /// Sends `event` unless it is the one sent last. Never waits: false when
+  /// the client has gone or left too much unread, after which the stream
+  /// is of no use.
   bool send(const std::string& event);
 
-  /// Sends an SSE comment; false as for send().
+  /// Sends an SSE comment, which also finds connections the client closed;
+  /// false as for send().
   bool keep_alive();
 
-  /// Whether the client has closed its end.
-  bool peer_closed() const;
-
 private:
-  bool write(const std::string& bytes);
-
-  int socket_ = -1;
+  event_sink_ptr sink_;
   std::string last_;
 };
 

@@ -3,8 +3,6 @@
 #include <chrono>
 
 #include "actors/errors.hpp"
-#include "http/ask.hpp"
-#include "http/respond.hpp"
 
 namespace concert::http {
 
@@ -15,34 +13,25 @@ constexpr auto ping_timeout = std::chrono::seconds{2};
 } // namespace
 
 void add_liveness_route(router& routes) {
-  routes.add("GET", "/healthz", [](const httplib::Request&, httplib::Response& res, auto&) {
-    send_json(res, 200, {{"status", "ok"}});
-  });
+  routes.add("GET", "/healthz",
+             [](const exchange_ptr& x, auto&) { x->reply(200, {{"status", "ok"}}); });
 }
 
 void add_readiness_route(router& routes, const services& s) {
-  routes.add("GET", "/readyz", [&s](const httplib::Request& req, httplib::Response& res, auto&) {
-    if (!s.recovered.load()) {
-      send_error(req, res, make_error(ec::not_ready));
-      return;
-    }
-    auto pong = ask_within<bool>(ping_timeout, s.system, s.store, atom::ping_v);
-    if (!pong) {
-      send_error(req, res, make_error(ec::database_unavailable));
-      return;
-    }
-    send_json(res, 200, {{"status", "ready"}});
+  routes.add("GET", "/readyz", [&s](const exchange_ptr& x, auto&) {
+    if (!s.recovered.load())
+      return x->fail(make_error(ec::not_ready));
+    x->ask_within<bool>(
+      ping_timeout, s.store, message(atom::ping_v), [x](bool&) { x->reply(200, {{"status", "ready"}}); },
+      [x](caf::error&) { x->fail(make_error(ec::database_unavailable)); });
   });
 }
 
 router::handler when_ready(const services& s, router::handler h) {
-  return [&s, h = std::move(h)](const httplib::Request& req, httplib::Response& res,
-                                const router::params& params) {
-    if (!s.recovered.load()) {
-      send_error(req, res, make_error(ec::not_ready));
-      return;
-    }
-    h(req, res, params);
+  return [&s, h = std::move(h)](const exchange_ptr& x, const router::params& params) {
+    if (!s.recovered.load())
+      return x->fail(make_error(ec::not_ready));
+    h(x, params);
   };
 }
 

@@ -132,7 +132,7 @@ std::string problem_body(const problem& p) {
   }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void send_problem(httplib::Response& res, const problem& p) {
+void send_problem(response& res, const problem& p) {
   res.status = p.status;
   res.set_content(problem_body(p), "application/problem+json");
 }

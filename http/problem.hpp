@@ -3,7 +3,7 @@
 #include <string>
 
 #include <caf/error.hpp>
-#include <httplib.h>
+#include "http/message.hpp"
 
 namespace concert::http {
 
@@ -19,14 +19,14 @@ struct problem {
 /// full error.
 problem problem_for(const caf::error& err);
 
-/// The problem for a status that cpp-httplib set on its own (400, 413, ...).
+/// The problem for a status the edge answers on its own (400, 413, ...).
 problem problem_for_status(int status);
 
 /// The problem+json text of `p`.
 std::string problem_body(const problem& p);
 
 /// Writes `p` as `application/problem+json`.
-void send_problem(httplib::Response& res, const problem& p);
+void send_problem(response& res, const problem& p);
 
 /// The standard reason phrase of a status, used as the problem's title.
 const char* reason_phrase(int status);

@@ -1,14 +1,11 @@
 #include "http/public_routes.hpp"
 
 #include "actors/errors.hpp"
-#include "http/ask.hpp"
 #include "http/booking_routes.hpp"
 #include "http/health.hpp"
 #include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
 #include "http/openapi_document.hpp"
-#include "http/request_log.hpp"
-#include "http/respond.hpp"
 #include "http/token_stream.hpp"
 #include "http/wallets.hpp"
 
@@ -16,78 +13,78 @@ namespace concert::http {
 
 namespace {
 
-using request = httplib::Request;
-using response = httplib::Response;
-
-void create_user(const services& s, const request& req, response& res) {
-  auto user = decode_new_user(req.body);
+void create_user(const services& s, const exchange_ptr& x) {
+  auto user = decode_new_user(x->req().body);
   if (!user)
-    return send_error(req, res, user.error());
-  if (auto wait = s.limits.new_users.admit(current_request().client))
-    return send_error(req, res,
-                      make_error(ec::rate_limited,
-                                 "this address created as many users this minute as allowed", wait));
-  reply(req, res, 201, ask<created_user>(s.system, s.users, atom::create_v, std::move(*user)));
+    return x->fail(user.error());
+  if (auto wait = s.limits.new_users.admit(x->context().client))
+    return x->fail(make_error(ec::rate_limited,
+                              "this address created as many users this minute as allowed", wait));
+  x->ask<created_user>(s.users, message(atom::create_v, std::move(*user)),
+                       [x](created_user& created) { x->reply_view(201, created); });
 }
 
-void charge(const services& s, const request& req, response& res) {
-  auto order = decode_charge(req.body);
+void charge(const services& s, const exchange_ptr& x) {
+  auto order = decode_charge(x->req().body);
   if (!order)
-    return send_error(req, res, order.error());
-  auto wallet = own_wallet(s, req, order->user_id);
-  if (!wallet)
-    return send_error(req, res, wallet.error());
-  idempotent<user_record>(s, req, res, "charge", order->user_id, 200, [&](const auto& claim) {
-    return ask<user_record>(s.system, *wallet, atom::charge_v, order->amount, claim);
+    return x->fail(order.error());
+  own_wallet(s, x, order->user_id, [&s, x, order = *order](wallet_actor& wallet) {
+    idempotent(s, x, "charge", order.user_id, 200,
+               [x, wallet, amount = order.amount](const idempotency_claim& claim, write_done done) {
+                 x->ask<user_record>(
+                   wallet, message(atom::charge_v, amount, claim),
+                   [done](user_record& record) { done(encode(record)); },
+                   [done](caf::error& err) { done(err); });
+               });
   });
 }
 
 /// GET routes that name the user in `?userId=`, with that user's key.
-caf::expected<wallet_actor> wallet_from_query(const services& s, const request& req) {
-  auto user = decode_id(req.get_param_value("userId"), "userId");
+void wallet_from_query(const services& s, const exchange_ptr& x, with_wallet then) {
+  auto user = decode_id(x->req().query_value("userId"), "userId");
   if (!user)
-    return user.error();
-  return own_wallet(s, req, *user);
+    return x->fail(user.error());
+  own_wallet(s, x, *user, std::move(then));
 }
 
-void balance(const services& s, const request& req, response& res) {
-  auto wallet = wallet_from_query(s, req);
-  if (!wallet)
-    return send_error(req, res, wallet.error());
-  reply(req, res, 200, ask<user_record>(s.system, *wallet, atom::get_v, atom::balance_v));
+void balance(const services& s, const exchange_ptr& x) {
+  wallet_from_query(s, x, [x](wallet_actor& wallet) {
+    x->ask<user_record>(wallet, message(atom::get_v, atom::balance_v),
+                        [x](user_record& record) { x->reply_view(200, record); });
+  });
 }
 
-void payments(const services& s, const request& req, response& res) {
-  auto wallet = wallet_from_query(s, req);
-  if (!wallet)
-    return send_error(req, res, wallet.error());
-  reply(req, res, 200,
-        ask<std::vector<payment_view>>(s.system, *wallet, atom::get_v, atom::payments_v));
+void payments(const services& s, const exchange_ptr& x) {
+  wallet_from_query(s, x, [x](wallet_actor& wallet) {
+    x->ask<std::vector<payment_view>>(wallet, message(atom::get_v, atom::payments_v),
+                                      [x](auto& history) { x->reply_view(200, history); });
+  });
 }
 
-void issue_token(const services& s, const request& req, response& res) {
-  auto user = decode_user_ref(req.body);
+void issue_token(const services& s, const exchange_ptr& x) {
+  auto user = decode_user_ref(x->req().body);
   if (!user)
-    return send_error(req, res, user.error());
-  if (auto wallet = own_wallet(s, req, *user); !wallet)
-    return send_error(req, res, wallet.error());
-  if (auto wait = s.limits.new_tokens.admit(current_request().client))
-    return send_error(req, res,
-                      make_error(ec::rate_limited,
-                                 "this address took as many queue tokens this minute as allowed",
-                                 wait));
-  reply(req, res, 201, ask<token_view>(s.system, s.queue, atom::create_v, *user));
+    return x->fail(user.error());
+  own_wallet(s, x, *user, [&s, x, user = *user](wallet_actor&) {
+    if (auto wait = s.limits.new_tokens.admit(x->context().client))
+      return x->fail(make_error(ec::rate_limited,
+                                "this address took as many queue tokens this minute as allowed",
+                                wait));
+    x->ask<token_view>(s.queue, message(atom::create_v, user),
+                       [x](token_view& token) { x->reply_view(201, token); });
+  });
 }
 
 /// The token, or with `Accept: text/event-stream` a stream of its changes.
-void get_token(const services& s, const request& req, response& res, const std::string& text) {
+void get_token(const services& s, const exchange_ptr& x, const std::string& text) {
   auto token = decode_token(text, ec::token_not_found);
   if (!token)
-    return send_error(req, res, token.error());
-  auto found = ask<token_view>(s.system, s.queue, atom::get_v, *token);
-  if (found && wants_event_stream(req))
-    return stream_token(s, req, res, *found);
-  reply(req, res, 200, found);
+    return x->fail(token.error());
+  x->ask<token_view>(s.queue, message(atom::get_v, *token), [&s, x](token_view& found) {
+    if (wants_event_stream(x->req()))
+      return stream_token(s, x, found);
+    x->reply_view(200, found);
+  });
 }
 
 } // namespace
@@ -97,21 +94,20 @@ router public_routes(const services& s) {
   add_liveness_route(routes);
   auto add = [&](const char* method, const char* pattern, auto handler) {
     routes.add(method, pattern,
-               when_ready(s, [&s, handler](const request& req, response& res,
-                                           const router::params& params) {
-                 handler(s, req, res, params);
+               when_ready(s, [&s, handler](const exchange_ptr& x, const router::params& params) {
+                 handler(s, x, params);
                }));
   };
-  add("POST", "/api/users", [](auto& s, auto& req, auto& res, auto&) { create_user(s, req, res); });
-  add("POST", "/api/users/balance", [](auto& s, auto& req, auto& res, auto&) { charge(s, req, res); });
-  add("GET", "/api/users/balance", [](auto& s, auto& req, auto& res, auto&) { balance(s, req, res); });
-  add("GET", "/api/payments", [](auto& s, auto& req, auto& res, auto&) { payments(s, req, res); });
-  add("POST", "/api/queue_tokens",
-      [](auto& s, auto& req, auto& res, auto&) { issue_token(s, req, res); });
+  add("POST", "/api/users", [](auto& s, auto& x, auto&) { create_user(s, x); });
+  add("POST", "/api/users/balance", [](auto& s, auto& x, auto&) { charge(s, x); });
+  add("GET", "/api/users/balance", [](auto& s, auto& x, auto&) { balance(s, x); });
+  add("GET", "/api/payments", [](auto& s, auto& x, auto&) { payments(s, x); });
+  add("POST", "/api/queue_tokens", [](auto& s, auto& x, auto&) { issue_token(s, x); });
   add("GET", "/api/queue_tokens/([^/]+)",
-      [](auto& s, auto& req, auto& res, auto& params) { get_token(s, req, res, params[0]); });
-  routes.add("GET", "/openapi.yaml", [](const request&, response& res, auto&) {
-    res.set_content(openapi_document(), "application/yaml");
+      [](auto& s, auto& x, auto& params) { get_token(s, x, params[0]); });
+  routes.add("GET", "/openapi.yaml", [](const exchange_ptr& x, auto&) {
+    x->res().set_content(openapi_document(), "application/yaml");
+    x->finish();
   });
   add_booking_routes(routes, s);
   return routes;

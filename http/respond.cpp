@@ -3,20 +3,19 @@
 #include <caf/deep_to_string.hpp>
 
 #include "actors/errors.hpp"
-
 #include "http/problem.hpp"
-#include "http/request_log.hpp"
 #include "support/log.hpp"
 
 namespace concert::http {
 
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+void send_json(response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "application/json");
 }
 
-void send_error(const httplib::Request& req, httplib::Response& res, const caf::error& err) {
+void send_error(const request& req, response& res, const request_context& context,
+                const caf::error& err) {
   auto p = problem_for(err);
   if (auto wait = retry_after_of(err))
     res.set_header("Retry-After", std::to_string(wait));
@@ -24,14 +23,14 @@ void send_error(const httplib::Request& req, httplib::Response& res, const caf::
     res.set_header("WWW-Authenticate", "Bearer");
   if (p.status >= 500)
     log::error("request failed", {{"method", req.method},
-                                  {"route", current_request().route},
+                                  {"route", context.route},
                                   {"status", p.status},
-                                  {"request_id", current_request().request_id},
+                                  {"request_id", context.request_id},
                                   {"error", caf::deep_to_string(err)}});
   send_problem(res, p);
 }
 
-void send_failure(const httplib::Request& req, httplib::Response& res,
+void send_failure(const request& req, response& res, const request_context& context,
                   std::exception_ptr failure) noexcept {
   try {
     std::string what = "an exception that is not a std::exception";
@@ -42,16 +41,19 @@ void send_failure(const httplib::Request& req, httplib::Response& res,
     } catch (...) {
     }
     log::error("request failed", {{"method", req.method},
-                                  {"route", current_request().route},
-                                  {"request_id", current_request().request_id},
+                                  {"route", context.route},
+                                  {"request_id", context.request_id},
                                   {"error", what}});
   } catch (...) {
   }
   try {
+    res.headers.clear();
+    res.set_header("X-Request-Id", context.request_id);
     send_problem(res, problem_for(make_error(ec::internal)));
   } catch (...) {
     // Out of memory even for the problem: a bare 500 still tells the truth.
     res.status = 500;
+    res.body.clear();
   }
 }
 

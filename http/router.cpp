@@ -2,7 +2,6 @@
 
 #include "actors/errors.hpp"
 #include "http/problem.hpp"
-#include "http/request_log.hpp"
 
 namespace concert::http {
 
@@ -30,12 +29,14 @@ std::vector<std::pair<std::string, std::string>> router::route_list() const {
   return list;
 }
 
-void router::dispatch(const httplib::Request& req, httplib::Response& res) const {
-  // std::regex recurses once per character; the library caps request lines
-  // at 8 KiB, and this keeps a longer path from ever reaching it.
-  if (req.path.size() > max_path_length)
-    return send_problem(res, problem_for_status(414));
-  // cpp-httplib answers HEAD from the GET handler and drops the body itself.
+void router::dispatch(const exchange_ptr& x) const {
+  const auto& req = x->req();
+  // std::regex recurses once per character; this keeps a long path from
+  // ever reaching it.
+  if (req.path.size() > max_path_length) {
+    send_problem(x->res(), problem_for_status(414));
+    return x->finish();
+  }
   const auto& method = req.method == "HEAD" ? std::string{"GET"} : req.method;
   std::string allowed;
   for (size_t index = 0; index < routes_.size(); ++index) {
@@ -43,24 +44,21 @@ void router::dispatch(const httplib::Request& req, httplib::Response& res) const
     std::smatch match;
     if (!std::regex_match(req.path, match, r.pattern))
       continue;
-    current_request().route = r.name;
+    x->context().route = r.name;
     if (r.method == method) {
-      current_request().route_index = static_cast<int>(index);
+      x->context().route_index = static_cast<int>(index);
       params captured;
       for (size_t i = 1; i < match.size(); ++i)
         captured.push_back(match[i].str());
-      r.run(req, res, captured);
+      r.run(x, captured);
       return;
     }
     allowed += (allowed.empty() ? "" : ", ") + r.method;
   }
-  if (allowed.empty()) {
-    send_problem(res, problem_for(make_error(ec::not_found, "no route for " + req.path)));
-    return;
-  }
-  res.set_header("Allow", allowed);
-  send_problem(res, problem_for(make_error(ec::method_not_allowed,
-                                           req.method + " is not allowed on " + req.path)));
+  if (allowed.empty())
+    return x->fail(make_error(ec::not_found, "no route for " + req.path));
+  x->res().set_header("Allow", allowed);
+  x->fail(make_error(ec::method_not_allowed, req.method + " is not allowed on " + req.path));
 }
 
 } // namespace concert::http

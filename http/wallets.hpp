@@ -1,23 +1,26 @@
 #pragma once
 
+#include <functional>
 #include <string_view>
 
-#include <caf/expected.hpp>
-#include <httplib.h>
-
+#include "actors/actors.hpp"
+#include "http/exchange.hpp"
 #include "http/services.hpp"
 
 namespace concert::http {
 
-/// The wallet of a user; ec::user_not_found. For routes where a queue token
-/// already stands for its user.
-caf::expected<wallet_actor> wallet_of(const services& s, int64_t user);
+/// What a route does with a wallet once it has it.
+using with_wallet = std::function<void(wallet_actor&)>;
 
-/// The wallet of `user` when the request carries that user's key as
-/// `Authorization: Bearer <key>`: ec::user_key_invalid for a missing,
-/// malformed or unknown key, ec::forbidden for another user's.
-caf::expected<wallet_actor> own_wallet(const services& s, const httplib::Request& req,
-                                       int64_t user);
+/// Calls `then` with the wallet of `user`, or answers ec::user_not_found.
+/// For routes where a queue token already stands for its user.
+void wallet_of(const services& s, const exchange_ptr& x, int64_t user, with_wallet then);
+
+/// Calls `then` with the wallet of `user` when the request carries that
+/// user's key as `Authorization: Bearer <key>`; otherwise answers
+/// ec::user_key_invalid for a missing, malformed or unknown key,
+/// ec::forbidden for another user's.
+void own_wallet(const services& s, const exchange_ptr& x, int64_t user, with_wallet then);
 
 /// The credentials of `Authorization: Bearer <credentials>` (the scheme in
 /// any case, then one or more spaces), or empty for another scheme.

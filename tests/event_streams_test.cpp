@@ -1,9 +1,9 @@
 // The event-streams actor on the deterministic scheduler, with the real
-// queue actor and a socket pair standing in for each client's connection.
+// queue actor and a recording sink standing in for each client's
+// connection.
 
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <memory>
+#include <utility>
 
 #include "http/event_streams.hpp"
 #include "support/metrics.hpp"
@@ -17,47 +17,56 @@ namespace {
 
 constexpr auto keep_alive = 15000ms;
 
+/// What a connection would have written to its client, and whether its
+/// stream was ended.
+class recording_sink final : public http::event_sink {
+public:
+  bool send(std::string bytes) override {
+    if (gone || full)
+      return false;
+    written += bytes;
+    return true;
+  }
+  void close() override {
+    closed = true;
+  }
+
+  std::string written;
+  bool closed = false;
+  /// The client has left.
+  bool gone = false;
+  /// The client has left as much unread as a connection allows.
+  bool full = false;
+};
+
 /// The client's end of a stream.
 class client_end {
 public:
-  client_end() {
-    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends_);
-    fcntl(ends_[0], F_SETFL, O_NONBLOCK);
-  }
-  ~client_end() {
-    hang_up();
-  }
-
-  /// The server's end, handed to the actor, which owns it from then on.
-  int32_t server_end() const {
-    return ends_[1];
+  /// The connection's sink, handed to the actor.
+  http::event_sink_ptr sink() const {
+    return sink_;
   }
 
   /// Everything written since the last call.
   std::string received() {
-    std::string text;
-    char chunk[4096];
-    ssize_t n = 0;
-    while ((n = recv(ends_[0], chunk, sizeof(chunk), 0)) > 0)
-      text.append(chunk, static_cast<size_t>(n));
-    closed_ = closed_ || n == 0;
-    return text;
+    return std::exchange(sink_->written, {});
   }
 
-  /// Whether the actor has closed its end; call after received().
+  /// Whether the actor has ended the stream.
   bool closed() const {
-    return closed_;
+    return sink_->closed;
   }
 
   void hang_up() {
-    if (ends_[0] >= 0)
-      close(ends_[0]);
-    ends_[0] = -1;
+    sink_->gone = true;
+  }
+
+  void stop_reading() {
+    sink_->full = true;
   }
 
 private:
-  int ends_[2] = {-1, -1};
-  bool closed_ = false;
+  std::shared_ptr<recording_sink> sink_ = std::make_shared<recording_sink>();
 };
 
 class event_streams_test : public queue_fixture {
@@ -69,7 +78,7 @@ protected:
   }
 
   void open(const client_end& client, const token_view& first) {
-    self->send(streams, atom::open_v, client.server_end(), first);
+    self->send(streams, atom::open_v, client.sink(), first);
     run();
   }
 
@@ -142,12 +151,9 @@ TEST_F(event_streams_test, keep_alive_comments_reach_live_clients_and_find_gone_
 TEST_F(event_streams_test, a_client_that_does_not_read_is_dropped_instead_of_waited_for) {
   auto mine = issue(1);
   client_end stalled;
-  // Fill the socket's buffers as a client that never reads would.
-  fcntl(stalled.server_end(), F_SETFL, O_NONBLOCK);
-  std::string filler(65536, 'x');
-  while (send(stalled.server_end(), filler.data(), filler.size(), MSG_NOSIGNAL) > 0) {
-  }
+  stalled.stop_reading();
   auto base = open_streams();
   open(stalled, mine);
   EXPECT_EQ(open_streams(), base);
+  EXPECT_TRUE(stalled.closed());
 }

@@ -63,10 +63,10 @@ TEST(problem, statuses_the_library_sets_get_a_problem_too) {
 }
 
 TEST(problem, the_body_is_rfc_9457_problem_json) {
-  httplib::Response res;
+  concert::http::response res;
   concert::http::send_problem(res, problem_for(make_error(ec::date_exists, "taken")));
   EXPECT_EQ(res.status, 409);
-  EXPECT_EQ(res.get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(res.header("Content-Type"), "application/problem+json");
   auto body = nlohmann::json::parse(res.body);
   EXPECT_EQ(body, (nlohmann::json{{"type", "about:blank"},
                                   {"title", "Conflict"},
@@ -97,15 +97,16 @@ TEST(problem, a_detail_that_is_not_utf8_is_encoded_with_replacement_characters) 
 }
 
 TEST(problem, an_exception_in_a_request_becomes_a_500_problem) {
-  httplib::Request req;
-  httplib::Response res;
-  concert::http::send_failure(req, res,
+  concert::http::request req;
+  concert::http::response res;
+  concert::http::request_context context;
+  concert::http::send_failure(req, res, context,
                               std::make_exception_ptr(std::runtime_error{"secret internals"}));
   EXPECT_EQ(res.status, 500);
   auto body = nlohmann::json::parse(res.body);
   EXPECT_EQ(body["code"], "INTERNAL");
   EXPECT_EQ(res.body.find("secret"), std::string::npos) << "the log keeps the detail";
-  concert::http::send_failure(req, res, std::make_exception_ptr(42));
+  concert::http::send_failure(req, res, context, std::make_exception_ptr(42));
   EXPECT_EQ(res.status, 500) << "not even a std::exception";
 }
 

@@ -2,37 +2,47 @@
 
 #include <gtest/gtest.h>
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
 #include <nlohmann/json.hpp>
 
+using concert::http::exchange;
+using concert::http::exchange_ptr;
+using concert::http::response;
 using concert::http::router;
 
 namespace {
 
 router sample_routes(std::string& seen) {
   router r;
-  r.add("GET", "/api/concerts/([^/]+)/seats",
-        [&seen](const httplib::Request&, httplib::Response& res, const router::params& p) {
-          seen = p.at(0);
-          res.status = 200;
-        });
-  r.add("POST", "/api/users", [&seen](auto&, httplib::Response& res, auto&) {
-    seen = "post";
-    res.status = 201;
+  r.add("GET", "/api/concerts/([^/]+)/seats", [&seen](const exchange_ptr& x, const router::params& p) {
+    seen = p.at(0);
+    x->reply(200, {});
   });
-  r.add("DELETE", "/api/users", [](auto&, httplib::Response& res, auto&) { res.status = 200; });
+  r.add("POST", "/api/users", [&seen](const exchange_ptr& x, auto&) {
+    seen = "post";
+    x->reply(201, {});
+  });
+  r.add("DELETE", "/api/users", [](const exchange_ptr& x, auto&) { x->reply(200, {}); });
   return r;
 }
 
-httplib::Response dispatch(const router& r, const std::string& method, const std::string& path) {
-  httplib::Request req;
+/// What the routes answered, once the exchange finished.
+response dispatch(const router& r, const std::string& method, const std::string& path) {
+  caf::actor_system_config config;
+  caf::actor_system system{config};
+  concert::http::request req;
   req.method = method;
   req.path = path;
-  httplib::Response res;
-  r.dispatch(req, res);
-  return res;
+  response answered;
+  answered.status = 0;
+  auto x = std::make_shared<exchange>(system, std::move(req),
+                                      [&](exchange_ptr done) { answered = done->res(); });
+  r.dispatch(x);
+  return answered;
 }
 
-std::string code_of(const httplib::Response& res) {
+std::string code_of(const response& res) {
   return nlohmann::json::parse(res.body).at("code");
 }
 
@@ -60,7 +70,7 @@ TEST(router, a_known_path_with_another_method_is_405_naming_the_allowed_ones) {
   auto res = dispatch(r, "PUT", "/api/users");
   EXPECT_EQ(res.status, 405);
   EXPECT_EQ(code_of(res), "METHOD_NOT_ALLOWED");
-  EXPECT_EQ(res.get_header_value("Allow"), "POST, DELETE");
+  EXPECT_EQ(res.header("Allow"), "POST, DELETE");
   EXPECT_EQ(seen, "");
 }
 

@@ -16,12 +16,15 @@
 #include <vector>
 
 #include <caf/sec.hpp>
-#include <httplib.h>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/errors.hpp"
 #include "http/head_lines.hpp"
+#include "http/exchange.hpp"
 #include "http/json_codec.hpp"
+#include "http/message.hpp"
 #include "http/problem.hpp"
 #include "http/request_head.hpp"
 #include "http/router.hpp"
@@ -234,19 +237,25 @@ router recording_router(const route_spec (&specs)[N]) {
     std::string_view pattern{spec.pattern};
     auto groups = static_cast<size_t>(std::count(pattern.begin(), pattern.end(), '('));
     routes.add(spec.method, spec.pattern,
-               [method = std::string{spec.method}, groups](const httplib::Request&,
-                                                           httplib::Response&,
+               [method = std::string{spec.method}, groups](const exchange_ptr& x,
                                                            const router::params& params) {
                  last_handled = handled{method, params.size(), groups};
+                 x->finish();
                });
   }
   return routes;
 }
 
-void require_routed(const router& routes, const httplib::Request& req) {
+void require_routed(const router& routes, const request& req) {
+  // Never destroyed: CAF 0.17 cannot stop a system during static
+  // destruction, and no route here asks an actor.
+  static auto* system = new caf::actor_system{*new caf::actor_system_config};
   last_handled.reset();
-  httplib::Response res;
-  routes.dispatch(req, res);
+  response res;
+  res.status = 0;
+  auto x = std::make_shared<exchange>(*system, req, [&](exchange_ptr done) { res = done->res(); });
+  routes.dispatch(x);
+  require(res.status != 0, "a request was left unanswered");
   if (last_handled) {
     auto method = req.method == "HEAD" ? std::string{"GET"} : req.method;
     require(last_handled->method == method, "a handler ran for another method");
@@ -254,24 +263,24 @@ void require_routed(const router& routes, const httplib::Request& req) {
     return;
   }
   require(res.status == 404 || res.status == 405, "an unrouted request is not 404 or 405");
-  require(res.get_header_value("Content-Type") == "application/problem+json",
+  require(res.header("Content-Type") == "application/problem+json",
           "an unrouted request's answer is not problem+json");
-  require(res.status == 404 || !res.get_header_value("Allow").empty(), "a 405 without Allow");
+  require(res.status == 404 || !res.header("Allow").empty(), "a 405 without Allow");
   auto body = json::parse(res.body, nullptr, false);
   require(body.is_object() && body.value("status", 0) == res.status,
           "an unrouted request's problem does not parse");
 }
 
-/// `METHOD TARGET`, the target's path decoded as cpp-httplib decodes it.
+/// `METHOD TARGET`, the target split and decoded as the edge does.
 void route(const std::string& in) {
   static const auto public_routes = recording_router(public_route_specs);
   static const auto admin_routes = recording_router(admin_route_specs);
   auto space = in.find(' ');
-  httplib::Request req;
+  request req;
   req.method = space == std::string::npos ? "GET" : in.substr(0, space);
   auto target = space == std::string::npos ? in : in.substr(space + 1);
-  req.target = target;
-  req.path = httplib::detail::decode_url(target.substr(0, target.find('?')), false);
+  if (!split_target(target, req.path, req.query))
+    return;
   require_routed(public_routes, req);
   require_routed(admin_routes, req);
 }

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <caf/actor_system.hpp>
+
+#include "config/settings.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/router.hpp"
+#include "support/metrics.hpp"
+#include "support/networks.hpp"
+
+namespace concert::http {
+
+/// What every connection of one port reads; it outlives them all.
+struct edge_shared {
+  edge_shared(std::string name, router routes, caf::actor_system& system,
+              std::string bearer_token, int64_t rate_limit_rps, const config::settings& s);
+
+  std::string name;
+  router routes;
+  caf::actor_system& system;
+  std::string bearer_token;
+  rate_limiter limiter;
+  std::vector<network> trusted_proxies;
+  metrics::http_requests requests;
+  /// From the first byte of a request to the end of its body.
+  std::chrono::milliseconds request_timeout;
+  /// Between the requests of a keep-alive connection.
+  std::chrono::milliseconds idle_timeout;
+  /// For the whole of one answer to reach a client.
+  std::chrono::milliseconds write_timeout;
+  /// Connections the kernel may hold before they are accepted.
+  int backlog;
+};
+
+class connection;
+
+/// One Asio loop and the connections it carries. Only its own thread
+/// touches `open`; the loop outlives every connection on it, since each
+/// holds it.
+class event_loop {
+public:
+  std::unordered_set<connection*> open;
+  /// The size of `open`, for the thread that stops the edge.
+  std::atomic<size_t> open_count{0};
+  bool stopping = false;
+  /// Declared last, so destroyed first: the connections its pending
+  /// handlers hold still find `open`.
+  boost::asio::io_context context{1};
+};
+
+} // namespace concert::http
