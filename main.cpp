@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -52,15 +53,28 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-/// Every connection is a file descriptor; the usual soft limit of 1024 is
-/// below what the pool's queue alone may hold, so take what the hard limit
-/// allows.
+/// Every connection is a file descriptor, and a crowd of them is what the
+/// edge is for; the usual soft limit of 1024 is far too few, so take what
+/// the hard limit allows.
 void raise_file_limit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+/// The contract bounds a stop, whatever clients and the database do. The
+/// edges keep their part of it; the actors' shutdown waits for the store,
+/// whose thread a hung database holds in libpq. Past the bound the process
+/// exits anyway: nothing unanswered was acknowledged, and what the store
+/// had sent commits or rolls back whole in PostgreSQL.
+void exit_at(std::chrono::steady_clock::time_point deadline) {
+  std::thread{[deadline] {
+    std::this_thread::sleep_until(deadline);
+    log::error("stopping took too long; exiting without waiting for the actors");
+    std::_Exit(0);
+  }}.detach();
 }
 
 void migrate(const std::string& database_url) {
@@ -169,10 +183,11 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   log::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
-  // Within the contract's bound: what is in flight may finish, what
-  // trickles is cut off at its request deadline.
-  auto budget = std::chrono::milliseconds{settings.request_timeout_ms}
-                + std::chrono::milliseconds{500};
+  auto request_timeout = std::chrono::milliseconds{settings.request_timeout_ms};
+  exit_at(std::chrono::steady_clock::now() + request_timeout + std::chrono::milliseconds{900});
+  // What is in flight may finish, what trickles is cut off at its request
+  // deadline.
+  auto budget = request_timeout + std::chrono::milliseconds{500};
   std::thread admin_stop{[&] { admin_api.stop(budget); }};
   public_api.stop(budget);
   admin_stop.join();

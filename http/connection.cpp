@@ -1,6 +1,7 @@
 #include "http/connection.hpp"
 
-#include <atomic>
+#include <iterator>
+#include <string_view>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +13,7 @@
 #include "http/problem.hpp"
 #include "http/request_head.hpp"
 #include "http/respond.hpp"
+#include "http/stream_sink.hpp"
 #include "http/wallets.hpp"
 #include "support/log.hpp"
 #include "support/user_key.hpp"
@@ -33,8 +35,6 @@ constexpr size_t max_head = max_request_line + max_header_bytes + 4 * max_header
 constexpr size_t max_request = max_head + 8 * max_body_bytes;
 /// Unparsed bytes of a body: a chunk's size line cannot be longer.
 constexpr size_t max_unparsed_body = 4 * 1024;
-/// What a stream may have queued and not yet written to its client.
-constexpr size_t max_unsent_events = 64 * 1024;
 constexpr auto linger_time = std::chrono::seconds{1};
 constexpr size_t max_linger_bytes = 64 * 1024;
 
@@ -60,59 +60,6 @@ caf::error refusal_of(const error_code& failure) {
     return make_error(ec::invalid_request, "Content-Length: must be decimal digits, given once");
   return make_error(ec::invalid_request, "the request could not be read: " + failure.message());
 }
-
-/// The events of a stream go to its connection through the loop; the
-/// actor that sends them never waits.
-class stream_sink final : public event_sink {
-public:
-  stream_sink(std::weak_ptr<connection> to, std::weak_ptr<event_loop> loop)
-    : to_(std::move(to)), loop_(std::move(loop)) {}
-
-  bool send(std::string bytes) override {
-    if (closed_->load())
-      return false;
-    auto size = bytes.size();
-    if (unsent_->fetch_add(size) + size > max_unsent_events) {
-      close();
-      return false;
-    }
-    auto loop = loop_.lock();
-    if (!loop)
-      return false;
-    asio::post(loop->context, [to = to_, bytes = std::move(bytes), unsent = unsent_,
-                          closed = closed_]() mutable {
-      auto c = to.lock();
-      if (!c) {
-        closed->store(true);
-        return;
-      }
-      c->write_event(std::move(bytes), [unsent, closed](size_t written) {
-        if (written == 0)
-          closed->store(true);
-        unsent->fetch_sub(written);
-      });
-    });
-    return true;
-  }
-
-  void close() override {
-    if (closed_->exchange(true))
-      return;
-    auto loop = loop_.lock();
-    if (!loop)
-      return;
-    asio::post(loop->context, [to = to_] {
-      if (auto c = to.lock())
-        c->close();
-    });
-  }
-
-private:
-  std::weak_ptr<connection> to_;
-  std::weak_ptr<event_loop> loop_;
-  std::shared_ptr<std::atomic<size_t>> unsent_ = std::make_shared<std::atomic<size_t>>(0);
-  std::shared_ptr<std::atomic<bool>> closed_ = std::make_shared<std::atomic<bool>>(false);
-};
 
 } // namespace
 
@@ -165,11 +112,18 @@ void connection::close() {
   for (auto& [bytes, sent] : events_)
     sent(0);
   events_.clear();
+  // Last: this may be what keeps the connection.
+  auto released = std::move(self_hold_);
 }
 
 void connection::read_more() {
+  // One read at a time: a refusal at the deadline leaves one pending.
+  if (read_pending_)
+    return;
+  read_pending_ = true;
   socket_.async_read_some(asio::buffer(chunk_),
                           [self = shared_from_this()](const error_code& failure, size_t n) {
+                            self->read_pending_ = false;
                             self->on_read(failure, n);
                           });
 }
@@ -177,6 +131,13 @@ void connection::read_more() {
 void connection::on_read(const error_code& failure, size_t n) {
   if (closed_)
     return;
+  // A client that only shut its sending side still reads its stream; one
+  // that has gone is found by the next write. No read is pending now to
+  // keep the connection, so it keeps itself until it closes.
+  if (failure == asio::error::eof && phase_ == phase::streaming) {
+    self_hold_ = shared_from_this();
+    return;
+  }
   if (failure)
     return close();
   switch (phase_) {
@@ -209,12 +170,19 @@ void connection::begin_request() {
   request_bytes_ = buffer_.size();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(max_head));
-  parser_->body_limit(max_body_bytes);
+  // The head rules refuse a declared length over the body limit
+  // themselves, with the request's identity, so until they have run the
+  // parser only holds the request to its whole budget. (Beast 1.74 takes
+  // boost::none here as a limit below every length.)
+  parser_->body_limit(std::uint64_t{max_request});
   head_ = head_lines{};
   head_fed_ = 0;
+  head_seen_ = 0;
+  request_line_ended_ = false;
   head_checked_ = false;
   client_ = remote_;
-  arm(edge_->request_timeout);
+  request_deadline_ = std::chrono::steady_clock::now() + edge_->request_timeout;
+  arm_at(request_deadline_);
 }
 
 void connection::consume(size_t n) {
@@ -224,8 +192,25 @@ void connection::consume(size_t n) {
 
 void connection::parse() {
   for (;;) {
+    if (!parser_->is_header_done() && head_seen_ == 0) {
+      // RFC 9112 2.2: empty lines before a request line are ignored.
+      size_t blank = 0;
+      while (buffer_.compare(blank, 2, "\r\n") == 0)
+        blank += 2;
+      consume(blank);
+      if (buffer_.empty() || buffer_ == "\r")
+        return read_more();
+    }
     if (!parser_->is_header_done() && head_fed_ < buffer_.size()) {
-      head_.feed(buffer_.data() + head_fed_, buffer_.size() - head_fed_);
+      auto fresh = std::string_view{buffer_}.substr(head_fed_);
+      if (!request_line_ended_) {
+        auto end = fresh.find('\n');
+        request_line_ended_ = end != std::string_view::npos;
+        if (head_seen_ + std::min(end, fresh.size()) > max_request_line)
+          return refuse_with_status(414);
+      }
+      head_seen_ += fresh.size();
+      head_.feed(fresh.data(), fresh.size());
       head_fed_ = buffer_.size();
       if (head_.error())
         return refuse(head_.error());
@@ -234,21 +219,15 @@ void connection::parse() {
       if (!head_allowed())
         return;
       head_checked_ = true;
+      head_fields_ = static_cast<size_t>(std::distance(parser_->get().begin(),
+                                                       parser_->get().end()));
       parser_->eager(true);
+      parser_->body_limit(max_body_bytes);
       // curl and others wait a second for this before sending a body.
-      if (!parser_->is_done() && same_name(text(parser_->get()[bhttp::field::expect]), "100-continue")
-          && parser_->get().version() == 11) {
-        static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-        asio::async_write(socket_, asio::buffer(go_on),
-                          [self = shared_from_this()](const error_code& failure, size_t) {
-                            if (self->closed_)
-                              return;
-                            if (failure)
-                              return self->close();
-                            self->parse();
-                          });
-        return;
-      }
+      if (!parser_->is_done()
+          && same_name(text(parser_->get()[bhttp::field::expect]), "100-continue")
+          && parser_->get().version() == 11)
+        return send_continue();
     }
     if (parser_->is_done())
       return dispatch();
@@ -264,15 +243,27 @@ void connection::parse() {
         return refuse(make_error(ec::invalid_request, "a chunk's size line is too long"));
       return read_more();
     }
-    if (failure) {
-      // A head over budget before its request line even ended is a target
-      // too long to read.
-      if (failure == bhttp::error::header_limit
-          && buffer_.find('\n') > max_request_line)
-        return refuse_with_status(414);
+    if (failure)
       return refuse(refusal_of(failure));
-    }
   }
+}
+
+void connection::send_continue() {
+  static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+  // Writing: the request's deadline waits until the line is out, so two
+  // writes never overlap.
+  phase_ = phase::writing;
+  arm(edge_->write_timeout);
+  asio::async_write(socket_, asio::buffer(go_on),
+                    [self = shared_from_this()](const error_code& failure, size_t) {
+                      if (self->closed_)
+                        return;
+                      if (failure)
+                        return self->close();
+                      self->phase_ = phase::reading;
+                      self->arm_at(self->request_deadline_);
+                      self->parse();
+                    });
 }
 
 bool connection::head_allowed() {
@@ -292,6 +283,10 @@ bool connection::head_allowed() {
     refuse(make_error(ec::invalid_request, method + " requests take no body"));
     return false;
   }
+  // RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty
+  // framing, whatever else it says, so nothing may follow it.
+  if (msg.version() < 11 && framing->how == body_framing::kind::chunked)
+    close_after_ = true;
   auto req = head_request();
   client_ = client_address(req, edge_->trusted_proxies);
   // A refusal for who sent the request leaves a keep-alive connection
@@ -324,8 +319,14 @@ request connection::head_request() const {
   req.version = msg.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
   if (!split_target(text(msg.target()), req.path, req.query))
     req.path = text(msg.target());
-  for (const auto& field : msg)
+  // Trailer fields come after the head the rules checked; RFC 9110 6.5.1
+  // lets a recipient discard them, and nothing here reads them.
+  size_t kept = 0;
+  for (const auto& field : msg) {
+    if (head_checked_ && kept++ == head_fields_)
+      break;
     req.headers.emplace_back(text(field.name_string()), text(field.value()));
+  }
   return req;
 }
 
@@ -510,8 +511,12 @@ void connection::linger() {
 }
 
 void connection::arm(std::chrono::milliseconds after) {
+  arm_at(std::chrono::steady_clock::now() + after);
+}
+
+void connection::arm_at(std::chrono::steady_clock::time_point when) {
   auto generation = ++timer_generation_;
-  timer_.expires_after(after);
+  timer_.expires_at(when);
   timer_.async_wait([self = shared_from_this(), generation](const error_code& failure) {
     if (failure || generation != self->timer_generation_ || self->closed_)
       return;

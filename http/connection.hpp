@@ -76,6 +76,9 @@ private:
   /// passes), so a client that still sends does not get its answer reset.
   void linger();
   void arm(std::chrono::milliseconds after);
+  void arm_at(std::chrono::steady_clock::time_point when);
+  /// Answers `Expect: 100-continue` before the body is read.
+  void send_continue();
   void on_timer();
   void consume(size_t n);
 
@@ -93,6 +96,7 @@ private:
   bool closed_ = false;
   bool close_after_ = false;
   bool draining_ = false;
+  bool read_pending_ = false;
   size_t lingered_ = 0;
 
   std::array<char, 16 * 1024> chunk_{};
@@ -101,8 +105,16 @@ private:
   size_t request_bytes_ = 0;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   head_lines head_;
+  /// Of the bytes in `buffer_`, how many head_lines has seen.
   size_t head_fed_ = 0;
+  /// How many bytes of this request's head have come.
+  size_t head_seen_ = 0;
+  /// Whether the request line has ended, within max_request_line or 414.
+  bool request_line_ended_ = false;
   bool head_checked_ = false;
+  /// How many fields the head had: what follows them are trailers.
+  size_t head_fields_ = 0;
+  std::chrono::steady_clock::time_point request_deadline_;
   std::string client_;
 
   /// Counts exchanges, so an answer that comes after its deadline is known.
@@ -116,6 +128,8 @@ private:
 
   std::deque<std::pair<std::string, std::function<void(size_t)>>> events_;
   bool writing_event_ = false;
+  /// Set while a stream whose client shut its sending side is open.
+  std::shared_ptr<connection> self_hold_;
 };
 
 } // namespace concert::http

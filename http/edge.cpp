@@ -86,21 +86,22 @@ int edge::start(const std::string& host, int port, const std::string& setting) {
     throw fail();
   for (auto& loop : loops_) {
     acceptor_->keep_running.push_back(asio::make_work_guard(loop->context));
-    threads_.emplace_back([loop] { loop->context.run(); });
+    threads_.emplace_back([loop = loop.get()] { loop->context.run(); });
   }
   accept_next();
   return socket.local_endpoint().port();
 }
 
 void edge::accept_next() {
-  auto loop = loops_[acceptor_->next_loop++ % loops_.size()];
-  acceptor_->socket.async_accept(loop->context, [this, loop](const error_code& failure,
+  auto& loop = loops_[acceptor_->next_loop++ % loops_.size()];
+  std::weak_ptr<event_loop> weak = loop;
+  acceptor_->socket.async_accept(loop->context, [this, weak](const error_code& failure,
                                                              tcp::socket client) {
     if (!acceptor_->socket.is_open())
       return;
     if (failure) {
-      log::warning("cannot accept a connection", {{"listener", shared_->name},
-                                               {"error", failure.message()}});
+      log::warning("cannot accept a connection",
+                   {{"listener", shared_->name}, {"error", failure.message()}});
       acceptor_->pause.expires_after(accept_pause);
       acceptor_->pause.async_wait([this](const error_code& cancelled) {
         if (!cancelled)
@@ -108,8 +109,14 @@ void edge::accept_next() {
       });
       return;
     }
-    asio::post(loop->context, [loop, shared = shared_, client = std::move(client)]() mutable {
-      std::make_shared<connection>(loop, std::move(shared), std::move(client))->start();
+    // Weak, so that a start the stopped loop never runs does not keep the
+    // loop alive from its own queue.
+    auto target = weak.lock();
+    if (!target)
+      return;
+    asio::post(target->context, [weak, shared = shared_, client = std::move(client)]() mutable {
+      if (auto loop = weak.lock())
+        std::make_shared<connection>(loop, std::move(shared), std::move(client))->start();
     });
     accept_next();
   });
@@ -124,8 +131,10 @@ void edge::stop(std::chrono::milliseconds budget) {
     acceptor_->socket.close(ignored);
     acceptor_->pause.cancel(ignored);
   });
+  // The loops outlive their threads, joined below, so their own handlers
+  // may point at them.
   for (auto& loop : loops_)
-    asio::post(loop->context, [loop] {
+    asio::post(loop->context, [loop = loop.get()] {
       loop->stopping = true;
       auto open = loop->open;
       for (auto* c : open)
@@ -142,7 +151,7 @@ void edge::stop(std::chrono::milliseconds budget) {
   while (!all_closed() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   for (auto& loop : loops_)
-    asio::post(loop->context, [loop] {
+    asio::post(loop->context, [loop = loop.get()] {
       auto open = loop->open;
       for (auto* c : open)
         c->close();

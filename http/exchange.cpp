@@ -39,15 +39,25 @@ void exchange::stream(std::function<void(event_sink_ptr)> opened) {
   finish();
 }
 
+namespace {
+
+/// The actor an exchange asks from. It has no behavior of its own: it lives
+/// as long as an answer is awaited, and goes once the exchange has had
+/// them all. (Its state comes as arguments: CAF 0.17 reads through a null
+/// pointer when it spawns a function without any.)
+void asking_actor(caf::event_based_actor* self, exchange_ptr x,
+                  std::function<void(caf::event_based_actor*)> run,
+                  caf::event_based_actor** own) {
+  *own = self;
+  x->guarded([&] { run(self); });
+}
+
+} // namespace
+
 void exchange::in_actor(std::function<void(caf::event_based_actor*)> run) {
   if (self_ != nullptr)
     return run(self_);
-  // The actor has no behavior of its own: it lives as long as an answer is
-  // awaited, and goes once the exchange has had them all.
-  system_.spawn([x = shared_from_this(), run = std::move(run)](caf::event_based_actor* self) {
-    x->self_ = self;
-    run(self);
-  });
+  system_.spawn(asking_actor, shared_from_this(), std::move(run), &self_);
 }
 
 } // namespace concert::http

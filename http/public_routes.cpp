@@ -81,7 +81,8 @@ void get_token(const services& s, const exchange_ptr& x, const std::string& text
   if (!token)
     return x->fail(token.error());
   x->ask<token_view>(s.queue, message(atom::get_v, *token), [&s, x](token_view& found) {
-    if (wants_event_stream(x->req()))
+    // HEAD gets the JSON answer's head: a stream has no length to state.
+    if (wants_event_stream(x->req()) && x->req().method != "HEAD")
       return stream_token(s, x, found);
     x->reply_view(200, found);
   });

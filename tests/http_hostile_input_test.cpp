@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 #include <string>
 
@@ -403,4 +404,84 @@ TEST(http_hostile_token, a_token_reads_the_same_in_either_case_on_every_route) {
                            "GET /api/queue_tokens/" + token + "x HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(junk);
   EXPECT_EQ(junk->status, 404);
+}
+
+TEST_F(http_hostile_input, a_header_line_past_the_head_budget_is_431_not_414) {
+  expect_refused_and_closed("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(26000, 'a')
+                              + "\r\n\r\n",
+                            431, "HEADERS_TOO_LARGE");
+  expect_refused_and_closed("GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
+                            "URI_TOO_LONG");
+}
+
+TEST_F(http_hostile_input, an_empty_line_before_a_request_is_ignored) {
+  auto answer = raw_exchange(server.port(), "\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200) << "RFC 9112 2.2";
+}
+
+TEST_F(http_hostile_input, an_http_1_0_request_with_transfer_encoding_ends_its_connection) {
+  // RFC 9112 6.1: such framing is faulty, so a request after it, which a
+  // proxy of HTTP/1.0 may have taken for body, is never read.
+  raw_connection connection{server.port()};
+  connection.send("POST /api/users HTTP/1.0\r\nConnection: keep-alive\r\n"
+                  "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                  "2\r\n{}\r\n0\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n");
+  auto answer = connection.next_answer(at_once);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_TRUE(connection.closed_by_server(at_once)) << "the second request was answered";
+}
+
+TEST(http_hostile_trailers, trailer_fields_never_reach_the_routes) {
+  test_database db;
+  server_process server{db.url()};
+  booking flow{server};
+  auto user = flow.new_user();
+  std::string charge = R"({"userId": )" + std::to_string(user) + R"(, "amount": 5})";
+  std::stringstream size;
+  size << std::hex << charge.size();
+  // The key comes only after the body, where no head rule looks; a proxy
+  // that strips Authorization would pass it on.
+  auto answer = raw_exchange(
+    server.port(), "POST /api/users/balance HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                   "Content-Type: application/json\r\n\r\n"
+                     + size.str() + "\r\n" + charge + "\r\n0\r\nAuthorization: Bearer "
+                     + flow.key_of(user) + "\r\n\r\n");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 401);
+  EXPECT_EQ(answer->code(), "USER_KEY_INVALID");
+  EXPECT_EQ(db.connect().exec("SELECT count(*) FROM charges").int64(0, 0), 0);
+}
+
+TEST(http_hostile_token, a_client_that_shut_its_sending_side_still_gets_its_stream) {
+  test_database db;
+  server_process server{db.url(), {{{"CONCERT_QUEUE_INTERVAL_MS", "3600000"}}, {}}};
+  booking flow{server};
+  auto token = flow.issue_token(flow.new_user());
+  raw_connection connection{server.port()};
+  connection.send("GET /api/queue_tokens/" + token
+                  + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+  connection.finish_sending();
+  EXPECT_TRUE(connection.wait_for("event: token")) << "the first event comes at once";
+}
+
+TEST(http_hostile_token, head_of_an_event_stream_is_a_head_without_a_body) {
+  test_database db;
+  server_process server{db.url(), {{{"CONCERT_QUEUE_INTERVAL_MS", "3600000"}}, {}}};
+  booking flow{server};
+  auto token = flow.issue_token(flow.new_user());
+  raw_connection connection{server.port()};
+  connection.send("HEAD /api/queue_tokens/" + token
+                  + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                    "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = connection.next_answer(at_once, true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-type"], "application/json");
+  // Had a body followed the head, it would be read here as the next answer.
+  auto next = connection.next_answer(at_once);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, R"({"status":"ok"})");
 }

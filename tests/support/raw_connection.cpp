@@ -98,6 +98,10 @@ bool raw_connection::send(std::string_view bytes) {
   return bytes.empty();
 }
 
+void raw_connection::finish_sending() {
+  ::shutdown(socket_, SHUT_WR);
+}
+
 bool raw_connection::fill(std::chrono::steady_clock::time_point deadline) {
   if (ended_)
     return false;

@@ -36,6 +36,10 @@ public:
   /// connection, which a test of limits may expect.
   bool send(std::string_view bytes);
 
+  /// Shuts the sending side, as a client that has said all it will
+  /// (shutdown SHUT_WR); answers may still come.
+  void finish_sending();
+
   /// The next whole answer (it needs a Content-Length), or nullopt when
   /// the connection ends or nothing whole comes within `timeout`. An answer
   /// to HEAD has no body, whatever its Content-Length says.
