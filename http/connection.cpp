@@ -15,7 +15,6 @@
 #include "http/respond.hpp"
 #include "http/stream_sink.hpp"
 #include "http/wallets.hpp"
-#include "support/log.hpp"
 #include "support/user_key.hpp"
 
 namespace concert::http {
