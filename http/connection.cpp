@@ -72,6 +72,7 @@ connection::connection(const std::shared_ptr<event_loop>& loop, std::shared_ptr<
   error_code ignored;
   remote_ = socket_.remote_endpoint(ignored).address().to_string();
   socket_.set_option(asio::ip::tcp::no_delay{true}, ignored);
+  socket_.non_blocking(true, ignored);
 }
 
 connection::~connection() {
@@ -120,11 +121,20 @@ void connection::read_more() {
   if (read_pending_)
     return;
   read_pending_ = true;
-  socket_.async_read_some(asio::buffer(chunk_),
-                          [self = shared_from_this()](const error_code& failure, size_t n) {
-                            self->read_pending_ = false;
-                            self->on_read(failure, n);
-                          });
+  // Waiting for bytes takes no buffer, so a connection that waits costs
+  // only its state; what comes is read into the loop's scratch space.
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](const error_code& failure) {
+                       self->read_pending_ = false;
+                       if (failure)
+                         return self->on_read(failure, 0);
+                       error_code read_failure;
+                       auto n = self->socket_.read_some(asio::buffer(self->loop_.scratch),
+                                                        read_failure);
+                       if (read_failure == asio::error::would_block)
+                         return self->read_more();
+                       self->on_read(read_failure, n);
+                     });
 }
 
 void connection::on_read(const error_code& failure, size_t n) {
@@ -141,11 +151,11 @@ void connection::on_read(const error_code& failure, size_t n) {
     return close();
   switch (phase_) {
     case phase::idle:
-      buffer_.append(chunk_.data(), n);
+      buffer_.append(loop_.scratch.data(), n);
       begin_request();
       return parse();
     case phase::reading:
-      buffer_.append(chunk_.data(), n);
+      buffer_.append(loop_.scratch.data(), n);
       request_bytes_ += n;
       return parse();
     case phase::streaming:

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -99,7 +98,6 @@ private:
   bool read_pending_ = false;
   size_t lingered_ = 0;
 
-  std::array<char, 16 * 1024> chunk_{};
   /// Bytes read and not yet parsed, a pipelined request's among them.
   std::string buffer_;
   size_t request_bytes_ = 0;

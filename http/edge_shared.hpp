@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -50,6 +51,9 @@ public:
   /// The size of `open`, for the thread that stops the edge.
   std::atomic<size_t> open_count{0};
   bool stopping = false;
+  /// Where a connection reads what has come; only this loop's thread
+  /// uses it, one read at a time.
+  std::array<char, 16 * 1024> scratch{};
   /// Declared last, so destroyed first: the connections its pending
   /// handlers hold still find `open`.
   boost::asio::io_context context{1};
