@@ -57,8 +57,9 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::create, new_hold>::with<int64_t>,
   // Moves a HELD reservation to EXPIRED or CANCELLED.
   caf::replies_to<atom::release, hold_release>::with<bool>,
-  // Every reservation of a date.
-  caf::replies_to<atom::load, atom::reservations, std::string>::with<std::vector<reservation_view>>,
+  // Every live (HELD or CONFIRMED) reservation of every date, by date then
+  // id: one pass over the partial index, for recovery.
+  caf::replies_to<atom::load, atom::reservations>::with<std::vector<reservation_view>>,
   // Debits, records the payment, confirms the holds and expires the token, all at once.
   caf::replies_to<atom::pay, payment_order>::with<payment_view>,
   // Commits the writes queued so far; the store sends it to itself.
@@ -121,8 +122,9 @@ using seat_manager_actor = caf::typed_actor<
   caf::reacts_to<atom::abort_pay, std::vector<int64_t>>,
   // A hold's expiry timer, tagged with the reservation id.
   caf::reacts_to<atom::expire, int64_t>,
-  // Loads this date's reservations and re-arms the holds' timers.
-  caf::replies_to<atom::recover>::with<int32_t>>;
+  // Takes this date's live reservations, as the catalog loaded them, and
+  // re-arms the holds' timers; replies how many it took.
+  caf::replies_to<atom::recover, std::vector<reservation_view>>::with<int32_t>>;
 
 /// Owns the set of concert dates and a seat manager for each.
 using catalog_actor = caf::typed_actor<

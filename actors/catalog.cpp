@@ -40,10 +40,37 @@ caf::result<concert_info> create(self_pointer self, const concert_info& c) {
   return promise;
 }
 
-/// Spawns a seat manager per stored concert and answers once every one of
-/// them has rebuilt its reservations.
+/// Hands each date its live reservations, `rows` sorted by date, and
+/// answers once every seat manager has taken its share.
+void hand_out(self_pointer self, const std::vector<reservation_view>& rows,
+              caf::typed_response_promise<int32_t> promise, int32_t concerts) {
+  auto& concerts_by_date = self->state.concerts;
+  auto remaining = std::make_shared<size_t>(concerts_by_date.size());
+  auto next = rows.begin();
+  for (auto& [date, entry] : concerts_by_date) {
+    while (next != rows.end() && next->date < date)
+      ++next;
+    auto end = next;
+    while (end != rows.end() && end->date == date)
+      ++end;
+    self->request(entry.seats, store_timeout, atom::recover_v,
+                  std::vector<reservation_view>(next, end))
+      .then(
+        [=](int32_t) mutable {
+          if (--*remaining == 0)
+            promise.deliver(concerts);
+        },
+        [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    next = end;
+  }
+}
+
+/// Spawns a seat manager per stored concert, loads every live reservation
+/// in one pass and hands each date its own; answers once every seat
+/// manager has rebuilt its seats.
 caf::result<int32_t> recover(self_pointer self) {
   auto promise = self->make_response_promise<int32_t>();
+  auto failed = [=](caf::error& err) mutable { promise.deliver(std::move(err)); };
   self->request(self->state.store, store_timeout, atom::load_v, atom::concerts_v)
     .then(
       [=](const std::vector<concert_info>& loaded) mutable {
@@ -52,19 +79,15 @@ caf::result<int32_t> recover(self_pointer self) {
           promise.deliver(count);
           return;
         }
-        auto remaining = std::make_shared<size_t>(loaded.size());
-        for (const auto& c : loaded) {
-          auto& entry = add_concert(self, c);
-          self->request(entry.seats, store_timeout, atom::recover_v)
-            .then(
-              [=](int32_t) mutable {
-                if (--*remaining == 0)
-                  promise.deliver(count);
-              },
-              [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-        }
+        for (const auto& c : loaded)
+          add_concert(self, c);
+        self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v)
+          .then([=](const std::vector<reservation_view>& rows) mutable {
+                  hand_out(self, rows, promise, count);
+                },
+                failed);
       },
-      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      failed);
   return promise;
 }
 

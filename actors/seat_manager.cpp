@@ -298,19 +298,11 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
           && overdue(self, i->second))
         lapse(self, i->second);
     },
-    [=](atom::recover) -> caf::result<int32_t> {
-      auto promise = self->make_response_promise<int32_t>();
-      self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v,
-                    self->state.concert.date)
-        .then(
-          [=](const std::vector<reservation_view>& rows) mutable {
-            for (const auto& row : rows)
-              recover_reservation(self, row);
-            report_count(self);
-            promise.deliver(static_cast<int32_t>(rows.size()));
-          },
-          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
-      return promise;
+    [=](atom::recover, const std::vector<reservation_view>& rows) {
+      for (const auto& row : rows)
+        recover_reservation(self, row);
+      report_count(self);
+      return static_cast<int32_t>(rows.size());
     },
   };
 }

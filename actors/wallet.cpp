@@ -101,6 +101,16 @@ caf::result<reservation_view> hold(self_pointer self, const std::string& date, i
   return promise;
 }
 
+/// Why an ended reservation can be neither paid nor cancelled, in the
+/// words a seat manager uses for one it holds.
+caf::error refusal_of_ended(const reservation_view& r, bool paying) {
+  auto id = std::to_string(r.reservation_id);
+  if (r.status == "EXPIRED")
+    return make_error(paying ? ec::hold_expired : ec::reservation_not_held,
+                      "reservation " + id + " has lapsed");
+  return make_error(ec::reservation_not_held, "reservation " + id + " is " + r.status);
+}
+
 /// Runs `then` with the date of one of this user's reservations, or answers
 /// RESERVATION_NOT_FOUND.
 template <class F>
@@ -208,6 +218,8 @@ caf::result<payment_view> pay(self_pointer self, const std::string& token,
     auto i = self->state.reservation_dates.find(id);
     if (i == self->state.reservation_dates.end())
       return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
+    if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
+      return refusal_of_ended(ended->second, true);
     by_date[i->second].push_back(id);
   }
   auto run = std::make_shared<payment_run>();
@@ -235,6 +247,8 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     st.reservation_dates[r.reservation_id] = r.date;
     if (r.status == "HELD")
       st.holds[r.reservation_id] = deadline_of(self, r.expires_at);
+    else if (r.status == "EXPIRED" || r.status == "CANCELLED")
+      st.ended[r.reservation_id] = r;
   }
   return {
     [=](atom::charge, int64_t amount, const idempotency_claim& claim) {
@@ -250,12 +264,16 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     [=](atom::hold, const std::string& date, int32_t seat, const idempotency_claim& claim) {
       return hold(self, date, seat, claim);
     },
-    [=](atom::get, int64_t id) {
+    [=](atom::get, int64_t id) -> caf::result<reservation_view> {
+      if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
+        return ended->second;
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
         promise.delegate(seats, atom::get_v, id, self->state.user_id);
       });
     },
-    [=](atom::cancel, int64_t id) {
+    [=](atom::cancel, int64_t id) -> caf::result<reservation_view> {
+      if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
+        return refusal_of_ended(ended->second, false);
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
         self->request(seats, store_timeout, atom::cancel_v, id, self->state.user_id)
           .then(

@@ -25,6 +25,10 @@ struct wallet_state {
   /// The date of every reservation of this user, so another user's id is
   /// unknown here.
   std::unordered_map<int64_t, std::string> reservation_dates;
+  /// The user's reservations that had ended (EXPIRED, CANCELLED) when the
+  /// wallet loaded. Such a state is final, and seat managers keep only live
+  /// reservations after a restart, so the wallet answers for these itself.
+  std::unordered_map<int64_t, reservation_view> ended;
   /// The user's holds by reservation id, with when they lapse; a lapsed hold
   /// stops counting at its deadline without anyone telling the wallet.
   std::unordered_map<int64_t, caf::actor_clock::time_point> holds;

@@ -450,11 +450,13 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
         return true;
       });
     },
-    [=](atom::load, atom::reservations, const std::string& date) {
-      return read<std::vector<reservation_view>>(self, [date](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {
+    [=](atom::load, atom::reservations) {
+      return read<std::vector<reservation_view>>(self, [](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {
+        // The condition is the partial unique index's own, so history
+        // (expired and cancelled rows) is never read.
         return reservations_of(db.exec("SELECT " + reservation_columns
-                                         + " FROM reservations WHERE concert_date = $1 ORDER BY id",
-                                       {date}));
+                                       + " FROM reservations WHERE status IN ('HELD', 'CONFIRMED')"
+                                         " ORDER BY concert_date, id"));
       });
     },
     [=](atom::pay, const payment_order& order) {

@@ -84,3 +84,26 @@ TEST_F(catalog_test, an_unknown_date_is_date_not_found) {
   ASSERT_FALSE(seats);
   EXPECT_EQ(seats.error(), make_error(ec::date_not_found));
 }
+
+TEST_F(catalog_test, recovery_loads_live_reservations_once_and_hands_each_date_its_own) {
+  const concert_info eve{"2026-12-31", "Eve", 50, 20000};
+  script->concerts = {xmas, eve};
+  auto far = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count()
+             + 600'000;
+  script->live_reservations = {
+    {1, 7, "2026-12-24", 1, 10000, "HELD", far},
+    {2, 7, "2026-12-24", 2, 10000, "CONFIRMED", far},
+    {3, 8, "2026-12-31", 5, 20000, "HELD", far},
+  };
+  EXPECT_EQ(*ask<int32_t>(catalog, atom::recover_v), 2);
+  auto dates = ask<std::vector<date_summary>>(catalog, atom::get_v, atom::dates_v);
+  ASSERT_EQ(dates->size(), 2u);
+  EXPECT_EQ(dates->at(0).available_seats, 48);
+  EXPECT_EQ(dates->at(1).available_seats, 49);
+  auto seats = ask<seat_manager_actor>(catalog, atom::lookup_v, std::string{"2026-12-31"});
+  auto list = ask<seat_list>(*seats, atom::get_v, atom::seats_v);
+  EXPECT_EQ(list->seats.at(4).status, "HELD");
+  EXPECT_EQ(list->seats.at(0).status, "AVAILABLE") << "xmas's seat 1 stays xmas's";
+}

@@ -167,3 +167,27 @@ TEST_F(wallet_test, paying_a_lapsed_hold_is_hold_expired) {
   EXPECT_EQ(paid.error(), make_error(ec::hold_expired));
   EXPECT_EQ(balance(), 50000);
 }
+
+TEST_F(wallet_test, reservations_that_had_ended_when_it_loaded_are_answered_by_the_wallet) {
+  // After a restart seat managers hold live reservations only; what had
+  // ended comes with the wallet's own load, and is final.
+  wallet = sys.spawn(concert::wallet, kim,
+                     wallet_row{10000,
+                                {},
+                                {{41, kim, xmas, 1, 10000, "EXPIRED", 0},
+                                 {42, kim, xmas, 2, 10000, "CANCELLED", 0}}},
+                     4, store, catalog, queue);
+  own(wallet);
+  EXPECT_EQ(status_of(41), "EXPIRED");
+  EXPECT_EQ(status_of(42), "CANCELLED");
+  auto cancelled = ask<reservation_view>(wallet, atom::cancel_v, int64_t{41});
+  ASSERT_FALSE(cancelled);
+  EXPECT_EQ(cancelled.error(), make_error(ec::reservation_not_held));
+  auto lapsed = pay({41});
+  ASSERT_FALSE(lapsed);
+  EXPECT_EQ(lapsed.error(), make_error(ec::hold_expired));
+  auto gone = pay({42});
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error(), make_error(ec::reservation_not_held));
+  EXPECT_EQ(balance(), 10000);
+}

@@ -85,9 +85,7 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       script->releases_written.push_back(change);
       return write(self, script, true);
     },
-    [=](atom::load, atom::reservations, const std::string& date) {
-      return script->reservations_by_date[date];
-    },
+    [=](atom::load, atom::reservations) { return script->live_reservations; },
     [=](atom::pay, const payment_order& order) {
       script->payments_written.push_back(order);
       return write(self, script,

@@ -24,7 +24,8 @@ struct store_script {
   std::vector<concert_info> concerts;
   std::vector<token_row> tokens;
   stored_controls controls;
-  std::map<std::string, std::vector<reservation_view>> reservations_by_date;
+  /// Live reservations of every date, by date then id, as the store loads them.
+  std::vector<reservation_view> live_reservations;
   std::map<int64_t, wallet_row> wallets;
 
   int64_t next_reservation_id = 1;
