@@ -120,11 +120,25 @@ void end(self_pointer self, queue_token& t) {
     tell_watchers(self);
 }
 
+/// Drops an ended token whose end is in the database: it is answered from
+/// there from now on (stored_token), so ended tokens do not pile up here.
+void forget(self_pointer self, const std::string& token) {
+  auto i = self->state.tokens.find(token);
+  if (i != self->state.tokens.end() && i->second.status == token_status::expired)
+    self->state.tokens.erase(i);
+}
+
 /// A token's time is up: it ends here at once and in the database right
-/// after.
+/// after; it is forgotten once written, since until then the database
+/// still says ACTIVE.
 void expire_by_time(self_pointer self, queue_token& t) {
   end(self, t);
-  write_behind(self, "expire", atom::expire_v, t.token);
+  self->request(self->state.store, store_timeout, atom::expire_v, t.token)
+    .then([self, token = t.token](bool) { forget(self, token); },
+          [](const caf::error& err) {
+            log::error("queue change not written",
+                       {{"change", "expire"}, {"error", caf::to_string(err)}});
+          });
 }
 
 queue_status status_of(const queue_state& st) {
@@ -134,16 +148,21 @@ queue_status status_of(const queue_state& st) {
 
 /// A token this actor does not hold: only live tokens are loaded at start,
 /// so one that ended before is in the database, or nowhere.
-caf::result<token_view> stored_token(self_pointer self, const std::string& token) {
-  if (!is_uuid(token))
-    return make_error(ec::token_not_found, "no queue token " + token);
-  auto promise = self->make_response_promise<token_view>();
+void answer_stored(self_pointer self, const std::string& token,
+                   caf::typed_response_promise<token_view> promise) {
   self->request(self->state.store, store_timeout, atom::load_v, atom::tokens_v, token)
     .then(
       [=](const token_row& row) mutable {
         promise.deliver(token_view{row.token, row.user_id, row.status, 0, row.expires_at});
       },
       [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+}
+
+caf::result<token_view> stored_token(self_pointer self, const std::string& token) {
+  if (!is_uuid(token))
+    return make_error(ec::token_not_found, "no queue token " + token);
+  auto promise = self->make_response_promise<token_view>();
+  answer_stored(self, token, promise);
   return promise;
 }
 
@@ -158,13 +177,20 @@ caf::result<token_view> revoke(self_pointer self, const std::string& token) {
   self->request(self->state.store, store_timeout, atom::expire_v, token)
     .then(
       [=](bool) mutable {
-        auto& t = self->state.tokens.at(token);
+        auto i = self->state.tokens.find(token);
+        if (i == self->state.tokens.end()) {
+          // Ended and forgotten meanwhile: the database has it.
+          answer_stored(self, token, promise);
+          return;
+        }
+        auto& t = i->second;
         if (t.status != token_status::expired) {
           end(self, t);
           // A token acts for its user, so it is no thing to log.
           log::info("queue token revoked", {{"user", t.user_id}});
         }
         promise.deliver(view_of(self->state, t));
+        forget(self, token);
       },
       [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;
@@ -337,7 +363,7 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
       auto i = self->state.tokens.find(token);
       if (i != self->state.tokens.end() && i->second.status == token_status::active) {
         end(self, i->second);
-        i->second.expires_at = now_ms();
+        forget(self, token);
       }
     },
     [=](atom::watch, const std::string& token, const token_watcher_actor& watcher) {
@@ -350,8 +376,11 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
     [=](atom::revoke, const std::string& token) { return revoke(self, token); },
     [=](atom::revoke, int64_t user) {
       auto live = self->state.live_by_user.find(user);
-      if (live != self->state.live_by_user.end())
-        end(self, self->state.tokens.at(live->second));
+      if (live != self->state.live_by_user.end()) {
+        auto token = live->second;
+        end(self, self->state.tokens.at(token));
+        forget(self, token);
+      }
     },
     [=](atom::get, atom::status) { return status_of(self->state); },
     [=](atom::update, const queue_change& change) { return update(self, change); },

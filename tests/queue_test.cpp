@@ -56,6 +56,8 @@ TEST_F(queue_test, admission_stops_at_the_cap_on_active_tokens) {
             (std::vector<std::string>{"ACTIVE", "ACTIVE", "ACTIVE", "WAITING", "WAITING"}));
   advance(tick);
   EXPECT_EQ(get(tokens[3]).status, "WAITING") << "no room yet";
+  // A payment ends the token in the database, then tells the queue.
+  script->tokens[0].status = "EXPIRED";
   self->send(queue, atom::ended_v, tokens[0].token);
   advance(tick);
   EXPECT_EQ(statuses(tokens),
@@ -207,4 +209,22 @@ TEST_F(queue_test, controls_are_stored_before_the_answer_and_restored_at_start) 
   commit();
   EXPECT_FALSE(ask<queue_status>(queue, atom::get_v, atom::status_v)->paused);
   EXPECT_FALSE(script->controls.paused);
+}
+
+TEST_F(queue_test, an_ended_token_leaves_memory_once_its_end_is_stored_and_still_answers) {
+  start(10, 100);
+  auto t = issue(1);
+  advance(tick);
+  script->commit_at_once = false;
+  advance(ttl);
+  EXPECT_EQ(get(t).status, "EXPIRED");
+  EXPECT_EQ(script->token_loads, 0u) << "held here until its end is written";
+  commit();
+  script->commit_at_once = true;
+  EXPECT_EQ(get(t).status, "EXPIRED");
+  EXPECT_EQ(script->token_loads, 1u) << "forgotten here, answered from the database";
+  auto checked = ask<int64_t>(queue, atom::check_v, t.token);
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error(), make_error(ec::token_invalid));
+  EXPECT_TRUE(ask<token_view>(queue, atom::create_v, int64_t{1})) << "the user may line up again";
 }

@@ -41,16 +41,32 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       return write(self, script, c);
     },
     [=](atom::load, atom::concerts) { return script->concerts; },
-    [=](atom::create, const std::string& token, int64_t) {
+    [=](atom::create, const std::string& token, int64_t user) {
       script->tokens_written.push_back(token);
+      script->tokens.push_back({token, user, "WAITING", 0});
       return write(self, script, true);
     },
-    [=](atom::admit, const std::vector<admission>&) { return write(self, script, true); },
+    [=](atom::admit, const std::vector<admission>& admitted) {
+      for (const auto& a : admitted)
+        for (auto& row : script->tokens)
+          if (row.token == a.token)
+            row = {row.token, row.user_id, "ACTIVE", a.expires_at};
+      return write(self, script, true);
+    },
     [=](atom::expire, const std::string& token) {
       script->tokens_expired.push_back(token);
+      for (auto& row : script->tokens)
+        if (row.token == token)
+          row.status = "EXPIRED";
       return write(self, script, true);
     },
-    [=](atom::load, atom::tokens) { return script->tokens; },
+    [=](atom::load, atom::tokens) {
+      std::vector<token_row> live;
+      for (const auto& row : script->tokens)
+        if (row.status != "EXPIRED")
+          live.push_back(row);
+      return live;
+    },
     [=](atom::update, const queue_status& controls) {
       script->controls = stored_controls{true, controls.paused, controls.batch_size,
                                          controls.interval_ms};
@@ -58,6 +74,7 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     },
     [=](atom::load, atom::status) { return script->controls; },
     [=](atom::load, atom::tokens, const std::string& token) -> caf::result<token_row> {
+      ++script->token_loads;
       for (const auto& row : script->tokens)
         if (row.token == token)
           return row;
@@ -88,6 +105,9 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     [=](atom::load, atom::reservations) { return script->live_reservations; },
     [=](atom::pay, const payment_order& order) {
       script->payments_written.push_back(order);
+      for (auto& row : script->tokens)
+        if (row.token == order.token)
+          row.status = "EXPIRED";
       return write(self, script,
                    payment_view{script->next_payment_id++, order.user_id, order.amount, 0,
                                 order.paid_at, order.items});

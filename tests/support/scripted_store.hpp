@@ -22,6 +22,8 @@ struct store_script {
   caf::error commit_failure;
 
   std::vector<concert_info> concerts;
+  /// Every token stored, in line order: set for recovery, kept up to date
+  /// by the writes, as the database would be.
   std::vector<token_row> tokens;
   stored_controls controls;
   /// Live reservations of every date, by date then id, as the store loads them.
@@ -35,6 +37,8 @@ struct store_script {
   std::vector<hold_release> releases_written;
   std::vector<std::string> tokens_written;
   std::vector<std::string> tokens_expired;
+  /// Tokens the queue asked for one by one: ones it no longer holds.
+  size_t token_loads = 0;
   std::vector<payment_order> payments_written;
 
   /// Answers of writes waiting for a flush.
