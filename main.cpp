@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
   auto catalog = system.spawn(concert::catalog, store,
                               std::chrono::milliseconds{settings.hold_seconds * 1000});
   auto users = system.spawn(concert::user_directory, store, catalog, queue,
-                            static_cast<int32_t>(settings.max_holds_per_user));
+                            static_cast<int32_t>(settings.max_holds_per_user),
+                            std::chrono::milliseconds{settings.wallet_idle_seconds * 1000});
   auto streams = system.spawn(http::event_streams, queue, http::keep_alive_interval);
   actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
                       caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users),

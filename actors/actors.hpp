@@ -156,7 +156,11 @@ using wallet_actor = caf::typed_actor<
   // Cancels one of the user's holds.
   caf::replies_to<atom::cancel, int64_t>::with<reservation_view>,
   // Pays holds with the given token, all or nothing.
-  caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<payment_view>>;
+  caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<payment_view>,
+  // Checks whether it has been idle long enough to ask to retire.
+  caf::reacts_to<atom::tick>,
+  // The directory has let it go: it stops.
+  caf::reacts_to<atom::idle>>;
 
 /// Creates users and routes each user's requests to their wallet, which it
 /// spawns on first use from the database.
@@ -170,6 +174,9 @@ using user_directory_actor = caf::typed_actor<
   // not a loaded user's is refused unlooked (ec::user_key_invalid).
   caf::replies_to<atom::authenticate, int64_t, std::string, bool>::with<wallet_actor>,
   // Gives a user a new key; the old one fails from the answer on.
-  caf::replies_to<atom::rekey, int64_t>::with<user_credentials>>;
+  caf::replies_to<atom::rekey, int64_t>::with<user_credentials>,
+  // A user's wallet has been idle for its idle time and asks to retire; it
+  // is let go unless someone was handed it since.
+  caf::reacts_to<atom::idle, int64_t>>;
 
 } // namespace concert

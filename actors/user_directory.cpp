@@ -16,8 +16,10 @@ using self_pointer = observed_pointer<user_directory_actor, user_directory_state
 /// query and no memory.
 void with_user(self_pointer self, int64_t user, user_directory_state::waiter then) {
   auto& st = self->state;
-  if (auto i = st.users.find(user); i != st.users.end())
+  if (auto i = st.users.find(user); i != st.users.end()) {
+    i->second.handed_at = self->clock().now();
     return then(&i->second, caf::error{});
+  }
   auto& waiting = st.loading[user];
   waiting.push_back(std::move(then));
   if (waiting.size() > 1)
@@ -28,9 +30,10 @@ void with_user(self_pointer self, int64_t user, user_directory_state::waiter the
         auto& st = self->state;
         auto key_hash = row.key_hash;
         auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.store, st.catalog,
-                             st.queue);
+                             st.queue, caf::actor_cast<user_directory_actor>(self),
+                             st.wallet_idle);
         self->link_to(w);
-        auto& known = st.users[user] = known_user{w, std::move(key_hash)};
+        auto& known = st.users[user] = known_user{w, std::move(key_hash), self->clock().now()};
         auto waiters = std::move(st.loading[user]);
         st.loading.erase(user);
         for (auto& waiter : waiters)
@@ -63,6 +66,7 @@ caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::str
   auto promise = self->make_response_promise<wallet_actor>();
   auto known = self->state.users.find(user);
   if (known != self->state.users.end() && same_secret(known->second.key_hash, key_hash)) {
+    known->second.handed_at = self->clock().now();
     promise.deliver(known->second.wallet);
     return promise;
   }
@@ -121,16 +125,34 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
   return promise;
 }
 
+/// Lets an idle wallet go unless it was handed to anyone within its idle
+/// time. A request uses the wallet it was handed within its own deadline
+/// (seconds), far below the idle time (a minute at least), so no request
+/// can find the wallet gone; the next one loads it again.
+void retire(self_pointer self, int64_t user) {
+  auto i = self->state.users.find(user);
+  if (i == self->state.users.end()
+      || caf::actor_cast<caf::strong_actor_ptr>(i->second.wallet) != self->current_sender()
+      || self->clock().now() - i->second.handed_at < self->state.wallet_idle)
+    return;
+  auto wallet = i->second.wallet;
+  self->state.users.erase(i);
+  self->unlink_from(wallet);
+  self->send(wallet, atom::idle_v);
+}
+
 } // namespace
 
 user_directory_actor::behavior_type
 user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
-               catalog_actor catalog, queue_actor queue, int32_t max_holds) {
+               catalog_actor catalog, queue_actor queue, int32_t max_holds,
+               std::chrono::milliseconds wallet_idle) {
   auto& st = self->state;
   st.store = std::move(store);
   st.catalog = std::move(catalog);
   st.queue = std::move(queue);
   st.max_holds = max_holds;
+  st.wallet_idle = wallet_idle;
   return {
     [=](atom::create, const new_user& user) { return create(self, user); },
     [=](atom::lookup, int64_t user) -> caf::result<wallet_actor> {
@@ -147,6 +169,7 @@ user_directory(observed_pointer<user_directory_actor, user_directory_state> self
       return authenticate(self, user, key_hash, look_up);
     },
     [=](atom::rekey, int64_t user) { return rekey(self, user); },
+    [=](atom::idle, int64_t user) { retire(self, user); },
   };
 }
 

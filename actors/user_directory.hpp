@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -16,6 +18,8 @@ namespace concert {
 struct known_user {
   wallet_actor wallet;
   std::string key_hash;
+  /// When the wallet was last handed to anyone.
+  caf::actor_clock::time_point handed_at;
 };
 
 struct user_directory_state {
@@ -24,6 +28,8 @@ struct user_directory_state {
   catalog_actor catalog;
   queue_actor queue;
   int32_t max_holds = 0;
+  /// How long a wallet stays loaded without requests (zero: for good).
+  std::chrono::milliseconds wallet_idle{0};
   std::unordered_map<int64_t, known_user> users;
   /// What waits while a user is loaded from the database: the user, or
   /// the error that loading ended with.
@@ -33,6 +39,7 @@ struct user_directory_state {
 
 user_directory_actor::behavior_type
 user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
-               catalog_actor catalog, queue_actor queue, int32_t max_holds);
+               catalog_actor catalog, queue_actor queue, int32_t max_holds,
+               std::chrono::milliseconds wallet_idle);
 
 } // namespace concert

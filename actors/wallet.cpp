@@ -231,12 +231,35 @@ caf::result<payment_view> pay(self_pointer self, const std::string& token,
   return run->promise;
 }
 
+void used(self_pointer self) {
+  self->state.last_used = self->clock().now();
+}
+
+/// Asks the directory to let this wallet go when it has had no request for
+/// its idle time and has nothing in flight; everything it holds is in the
+/// database, where the next request loads it from. Checks again after
+/// another idle time either way.
+void ask_to_retire(self_pointer self) {
+  auto& st = self->state;
+  auto quiet = self->clock().now() - st.last_used;
+  if (quiet >= st.idle_after && st.charging == 0 && st.reserved == 0 && st.holds_in_flight == 0)
+    self->send(st.directory, atom::idle_v, st.user_id);
+  self->delayed_send(self, st.idle_after, atom::tick_v);
+}
+
 } // namespace
 
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
-                                   store_actor store, catalog_actor catalog, queue_actor queue) {
+                                   store_actor store, catalog_actor catalog, queue_actor queue,
+                                   user_directory_actor directory,
+                                   std::chrono::milliseconds idle_after) {
   auto& st = self->state;
+  st.directory = std::move(directory);
+  st.idle_after = idle_after;
+  st.last_used = self->clock().now();
+  if (idle_after.count() > 0)
+    self->delayed_send(self, idle_after, atom::tick_v);
   st.user_id = user_id;
   st.balance = loaded.balance;
   st.max_holds = max_holds;
@@ -252,19 +275,24 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
   }
   return {
     [=](atom::charge, int64_t amount, const idempotency_claim& claim) {
+      used(self);
       return charge(self, amount, claim);
     },
     [=](atom::get, atom::balance) {
+      used(self);
       return user_record{self->state.user_id, self->state.balance};
     },
     [=](atom::get, atom::payments) -> caf::result<std::vector<payment_view>> {
+      used(self);
       return self->delegate(self->state.store, atom::load_v, atom::payments_v,
                             self->state.user_id);
     },
     [=](atom::hold, const std::string& date, int32_t seat, const idempotency_claim& claim) {
+      used(self);
       return hold(self, date, seat, claim);
     },
     [=](atom::get, int64_t id) -> caf::result<reservation_view> {
+      used(self);
       if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
         return ended->second;
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
@@ -272,6 +300,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       });
     },
     [=](atom::cancel, int64_t id) -> caf::result<reservation_view> {
+      used(self);
       if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
         return refusal_of_ended(ended->second, false);
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
@@ -285,7 +314,12 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       });
     },
     [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids,
-        const idempotency_claim& claim) { return pay(self, token, ids, claim); },
+        const idempotency_claim& claim) {
+      used(self);
+      return pay(self, token, ids, claim);
+    },
+    [=](atom::tick) { ask_to_retire(self); },
+    [=](atom::idle) { self->quit(); },
   };
 }
 

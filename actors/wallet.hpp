@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <string>
 #include <unordered_map>
 
@@ -38,10 +40,18 @@ struct wallet_state {
   store_actor store;
   catalog_actor catalog;
   queue_actor queue;
+  /// Who spawned the wallet, and lets it go once it has been idle for
+  /// `idle_after` (zero: never).
+  user_directory_actor directory;
+  std::chrono::milliseconds idle_after{0};
+  /// When the wallet last got a request.
+  caf::actor_clock::time_point last_used;
 };
 
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
-                                   store_actor store, catalog_actor catalog, queue_actor queue);
+                                   store_actor store, catalog_actor catalog, queue_actor queue,
+                                   user_directory_actor directory,
+                                   std::chrono::milliseconds idle_after);
 
 } // namespace concert

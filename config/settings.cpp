@@ -115,6 +115,8 @@ const std::vector<spec>& specs() {
             "cap on ACTIVE tokens"),
     integer("CONCERT_TOKEN_TTL_SECONDS", &settings::token_ttl_seconds, 1, 604800,
             "life of an ACTIVE token"),
+    integer("CONCERT_WALLET_IDLE_SECONDS", &settings::wallet_idle_seconds, 60, 604800,
+            "a wallet with no request for this long leaves memory until the next one"),
     integer("CONCERT_MAX_HOLDS_PER_USER", &settings::max_holds_per_user, 1, 100,
             "concurrent holds per user"),
     text("CONCERT_ADMIN_TOKEN", &settings::admin_token, true,

@@ -23,6 +23,9 @@ struct settings {
   int64_t queue_max_active = 1000;
   int64_t token_ttl_seconds = 600;
   int64_t max_holds_per_user = 4;
+  /// A wallet with no request for this long leaves memory; the next
+  /// request loads it again.
+  int64_t wallet_idle_seconds = 300;
   /// Empty means the admin port asks for no credentials.
   std::string admin_token;
   int64_t rate_limit_rps = 0;

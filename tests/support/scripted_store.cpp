@@ -81,12 +81,17 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       return make_error(ec::token_not_found);
     },
     [=](atom::load, atom::wallet, int64_t user) -> caf::result<wallet_row> {
+      ++script->wallet_loads;
       auto i = script->wallets.find(user);
       if (i == script->wallets.end())
         return make_error(ec::user_not_found);
       return i->second;
     },
-    [=](atom::charge, const new_charge& c) { return write(self, script, c.amount); },
+    [=](atom::charge, const new_charge& c) {
+      auto& balance = script->wallets[c.user_id].balance;
+      balance += c.amount;
+      return write(self, script, balance);
+    },
     [=](atom::idempotent, const std::string&, int64_t, const std::string&) {
       return stored_answer{};
     },
@@ -96,7 +101,10 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     [=](atom::load, atom::payments, int64_t) { return std::vector<payment_view>{}; },
     [=](atom::create, const new_hold& hold) {
       script->holds_written.push_back(hold);
-      return write(self, script, script->next_reservation_id++);
+      auto id = script->next_reservation_id++;
+      script->wallets[hold.user_id].reservations.push_back(
+        {id, hold.user_id, hold.date, hold.seat, hold.price, "HELD", hold.expires_at});
+      return write(self, script, id);
     },
     [=](atom::release, const hold_release& change) {
       script->releases_written.push_back(change);

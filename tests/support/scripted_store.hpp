@@ -28,7 +28,10 @@ struct store_script {
   stored_controls controls;
   /// Live reservations of every date, by date then id, as the store loads them.
   std::vector<reservation_view> live_reservations;
+  /// Kept up to date by charges and holds, as the database would be.
   std::map<int64_t, wallet_row> wallets;
+  /// How many times a wallet was loaded.
+  size_t wallet_loads = 0;
 
   int64_t next_reservation_id = 1;
   int64_t next_payment_id = 1;
