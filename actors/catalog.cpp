@@ -5,6 +5,7 @@
 #include "actors/errors.hpp"
 #include "actors/seat_manager.hpp"
 #include "actors/timeouts.hpp"
+#include "support/log.hpp"
 
 namespace concert {
 
@@ -48,8 +49,9 @@ void hand_out(self_pointer self, const std::vector<reservation_view>& rows,
   auto remaining = std::make_shared<size_t>(concerts_by_date.size());
   auto next = rows.begin();
   for (auto& [date, entry] : concerts_by_date) {
-    while (next != rows.end() && next->date < date)
-      ++next;
+    for (; next != rows.end() && next->date < date; ++next)
+      log::error("a live reservation of no concert was not recovered",
+                 {{"reservation", next->reservation_id}, {"date", next->date}});
     auto end = next;
     while (end != rows.end() && end->date == date)
       ++end;

@@ -216,23 +216,18 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
   auto& st = self->state;
   reservation r{row.reservation_id, row.user_id, row.seat, row.price, hold_state::held,
                 row.expires_at, self->clock().now()};
+  // Recovery hands over live reservations only: CONFIRMED or HELD.
   if (row.status == "CONFIRMED")
     r.state = hold_state::confirmed;
-  else if (row.status == "EXPIRED")
-    r.state = hold_state::expired;
-  else if (row.status == "CANCELLED")
-    r.state = hold_state::cancelled;
   else
     r.deadline += std::chrono::milliseconds{std::max<int64_t>(row.expires_at - now_ms(), 0)};
   auto& stored = st.reservations.insert_or_assign(r.id, r).first->second;
-  if (r.state == hold_state::held || r.state == hold_state::confirmed) {
-    st.occupant[static_cast<size_t>(r.seat - 1)] = r.id;
-    --st.available;
-    if (r.state == hold_state::held)
-      count_seats(-1, +1, 0);
-    else
-      count_seats(-1, 0, +1);
-  }
+  st.occupant[static_cast<size_t>(r.seat - 1)] = r.id;
+  --st.available;
+  if (r.state == hold_state::held)
+    count_seats(-1, +1, 0);
+  else
+    count_seats(-1, 0, +1);
   if (stored.state == hold_state::held) {
     if (overdue(self, stored))
       lapse(self, stored);

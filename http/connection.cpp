@@ -37,7 +37,10 @@ constexpr size_t max_unparsed_body = 4 * 1024;
 constexpr auto linger_time = std::chrono::seconds{1};
 constexpr size_t max_linger_bytes = 64 * 1024;
 
-/// The answer's deadline: past the actors' own, so theirs comes first.
+/// The answer's deadline, past one ask's own. A route that chains several
+/// asks against a database slow enough to use most of each can outlast it:
+/// the client then gets 503 while a write may still commit, which is what
+/// an Idempotency-Key on the retry is for.
 constexpr auto answer_timeout = reply_timeout + std::chrono::seconds{1};
 
 std::string text(boost::beast::string_view view) {
@@ -88,9 +91,7 @@ void connection::start() {
   loop_.open_count.fetch_add(1);
   if (loop_.stopping)
     return close();
-  phase_ = phase::idle;
-  arm(edge_->idle_timeout);
-  read_more();
+  idle();
 }
 
 void connection::drain() {
@@ -207,7 +208,10 @@ void connection::parse() {
       while (buffer_.compare(blank, 2, "\r\n") == 0)
         blank += 2;
       consume(blank);
-      if (buffer_.empty() || buffer_ == "\r")
+      // Only empty lines so far: the connection is still idle.
+      if (buffer_.empty())
+        return idle();
+      if (buffer_ == "\r")
         return read_more();
     }
     if (!parser_->is_header_done() && head_fed_ < buffer_.size()) {
@@ -445,7 +449,14 @@ void connection::written(const error_code& failure) {
     begin_request();
     return parse();
   }
+  idle();
+}
+
+void connection::idle() {
   phase_ = phase::idle;
+  parser_.reset();
+  // A connection that waits keeps no buffer from its last request.
+  std::string{}.swap(buffer_);
   arm(edge_->idle_timeout);
   read_more();
 }
@@ -491,9 +502,22 @@ void connection::write_event(std::string bytes, std::function<void(size_t)> sent
     write_next_event();
 }
 
+void connection::end_stream() {
+  if (closed_)
+    return;
+  if (events_.empty() && !writing_event_)
+    return linger();
+  // What is queued, the final event among it, goes out first; a client
+  // that does not take it within the write deadline is cut off.
+  ending_stream_ = true;
+  arm(edge_->write_timeout);
+}
+
 void connection::write_next_event() {
   if (events_.empty() || closed_) {
     writing_event_ = false;
+    if (ending_stream_ && !closed_)
+      linger();
     return;
   }
   writing_event_ = true;

@@ -47,10 +47,15 @@ public:
   /// For a stream's sink: writes `bytes` after what is queued.
   void write_event(std::string bytes, std::function<void(size_t)> sent);
 
+  /// For a stream's sink: ends the stream once what is queued is written.
+  void end_stream();
+
 private:
   enum class phase { idle, reading, answering, writing, streaming, lingering };
 
   void read_more();
+  /// Waits for the next request, at most the idle limit.
+  void idle();
   void on_read(const boost::system::error_code& failure, size_t n);
   void begin_request();
   void parse();
@@ -126,6 +131,7 @@ private:
 
   std::deque<std::pair<std::string, std::function<void(size_t)>>> events_;
   bool writing_event_ = false;
+  bool ending_stream_ = false;
   /// Set while a stream whose client shut its sending side is open.
   std::shared_ptr<connection> self_hold_;
 };

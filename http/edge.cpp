@@ -20,6 +20,28 @@ namespace {
 /// Out of descriptors or memory: accepting again at once would spin.
 constexpr auto accept_pause = std::chrono::milliseconds{50};
 
+/// Runs a loop until it is stopped. Whatever a handler throws (its
+/// connection is lost then) is logged, and the loop goes on serving the
+/// others, so no request can end the process.
+void run(event_loop& loop, const std::string& name) noexcept {
+  for (;;) {
+    try {
+      loop.context.run();
+      return;
+    } catch (const std::exception& e) {
+      try {
+        log::error("edge handler failed", {{"listener", name}, {"error", e.what()}});
+      } catch (...) {
+      }
+    } catch (...) {
+      try {
+        log::error("edge handler failed", {{"listener", name}});
+      } catch (...) {
+      }
+    }
+  }
+}
+
 } // namespace
 
 struct edge::acceptor {
@@ -86,7 +108,7 @@ int edge::start(const std::string& host, int port, const std::string& setting) {
     throw fail();
   for (auto& loop : loops_) {
     acceptor_->keep_running.push_back(asio::make_work_guard(loop->context));
-    threads_.emplace_back([loop = loop.get()] { loop->context.run(); });
+    threads_.emplace_back([loop = loop.get(), name = shared_->name] { run(*loop, name); });
   }
   accept_next();
   return socket.local_endpoint().port();

@@ -20,6 +20,13 @@ void exchange::fail(const caf::error& err) {
 }
 
 void exchange::failed(std::exception_ptr failure) noexcept {
+  // Once finished, the response belongs to the connection: the failure is
+  // only logged.
+  if (finished_.load()) {
+    response scratch;
+    send_failure(req_, scratch, context_, failure);
+    return;
+  }
   send_failure(req_, res_, context_, failure);
   try {
     finish();

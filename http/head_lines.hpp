@@ -8,12 +8,12 @@
 
 namespace concert::http {
 
-/// Watches a request's head as its bytes arrive, line by line, for what
-/// cpp-httplib 0.11 would let through unseen: it skips lines that end in a
-/// bare LF or lack a colon, drops fields with an empty value, and decodes
-/// %XX in every value. So a `Content-Length:` the library never shows, or
-/// one written `%30`, would leave a body to be read as the next request.
-/// This only splits lines and looks at names; parsing stays the library's.
+/// Watches a request's head as its bytes arrive, line by line, for what a
+/// lax parser or a proxy in front could read otherwise than we do: lines
+/// that end in a bare LF or lack a colon, folded lines, framing fields that
+/// are empty or %-encoded (cpp-httplib, the edge's first library, skipped
+/// or decoded all of these unseen). This only splits lines and looks at
+/// names; parsing stays Beast's.
 class head_lines {
 public:
   /// Takes the next `n` bytes of the head; bytes past its end are ignored.

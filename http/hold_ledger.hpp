@@ -15,7 +15,7 @@ namespace concert::http {
 /// from the moment it is asked for (so concurrent asks cannot overshoot)
 /// until it is cancelled, paid, or its time runs out.
 ///
-/// Shared by the HTTP worker threads, sharded like rate_limiter. Kept in
+/// Shared by the edge's threads and actors, sharded like rate_limiter. Kept in
 /// memory: a restart forgets it, which frees at most one hold time's worth.
 class hold_ledger {
 public:

@@ -28,9 +28,9 @@ using guarded_write = std::function<void(const idempotency_claim& claim, write_d
 void idempotent(const services& s, const exchange_ptr& x, const char* scope, int64_t user,
                 int status, guarded_write write);
 
-/// Calls `found` when the request's Idempotency-Key holds a stored answer
-/// for `user` and this body, and answers with it; calls `not_found`
-/// otherwise, answering nothing.
+/// Answers with the stored answer when the request's Idempotency-Key holds
+/// one for `user` and this body; otherwise calls `not_found`, answering
+/// nothing.
 void replay_stored(const services& s, const exchange_ptr& x, const char* scope, int64_t user,
                    std::function<void()> not_found);
 

@@ -12,9 +12,9 @@ namespace concert::http {
 /// Counts events per source address over a sliding window (a second for
 /// requests, a minute for new users and tokens): the count of the window
 /// before weighs as much as it still overlaps the last window's length, so
-/// a burst at a window's edge gets no second allowance. Shared by the HTTP
-/// worker threads, so it is sharded: a thread locks one shard of sixteen,
-/// briefly. Stale windows are dropped as a shard grows, so memory stays
+/// a burst at a window's edge gets no second allowance. Shared by the edge's
+/// loop threads and the exchanges' actors, so it is sharded: a thread locks
+/// one shard of sixteen, briefly. Stale windows are dropped as a shard grows, so memory stays
 /// bounded by the addresses seen within a window or two.
 class rate_limiter {
 public:

@@ -26,7 +26,7 @@ struct services {
   /// The listeners' request counters, for /metrics; filled in once the
   /// listeners exist.
   std::vector<const metrics::http_requests*> http_metrics;
-  /// Per source address; shared by the worker threads, sharded inside.
+  /// Per source address; shared by the edge and the exchanges, sharded inside.
   abuse_limits& limits;
 };
 

@@ -11,7 +11,7 @@ bool stream_sink::send(std::string bytes) {
     return false;
   auto size = bytes.size();
   if (unsent_->fetch_add(size) + size > max_unsent) {
-    close();
+    end(&connection::close);
     return false;
   }
   auto loop = loop_.lock();
@@ -33,15 +33,23 @@ bool stream_sink::send(std::string bytes) {
   return true;
 }
 
+stream_sink::~stream_sink() {
+  close();
+}
+
 void stream_sink::close() {
+  end(&connection::end_stream);
+}
+
+void stream_sink::end(void (connection::*how)()) {
   if (closed_->exchange(true))
     return;
   auto loop = loop_.lock();
   if (!loop)
     return;
-  boost::asio::post(loop->context, [to = to_] {
+  boost::asio::post(loop->context, [to = to_, how] {
     if (auto c = to.lock())
-      c->close();
+      ((*c).*how)();
   });
 }
 

@@ -14,7 +14,8 @@ class connection;
 
 /// The sink of an event stream: its connection, reached through the
 /// connection's loop. The actor that sends never waits; a client that
-/// leaves more than max_unsent bytes unread loses its stream.
+/// leaves more than max_unsent bytes unread loses its stream at once, while
+/// a stream that ends still delivers what was sent before.
 class stream_sink final : public event_sink {
 public:
   static constexpr size_t max_unsent = 64 * 1024;
@@ -22,10 +23,17 @@ public:
   stream_sink(std::weak_ptr<connection> to, std::weak_ptr<event_loop> loop)
     : to_(std::move(to)), loop_(std::move(loop)) {}
 
+  /// Ends the stream on a sink dropped without close().
+  ~stream_sink() override;
+
   bool send(std::string bytes) override;
+  /// Ends the stream after the events queued so far.
   void close() override;
 
 private:
+  /// Marks the sink closed and has the connection run `how` on its loop.
+  void end(void (connection::*how)());
+
   std::weak_ptr<connection> to_;
   std::weak_ptr<event_loop> loop_;
   /// Shared with the writes in flight, which may outlive the sink.
