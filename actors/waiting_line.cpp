@@ -39,6 +39,14 @@ void waiting_line::remove(int64_t number) {
   add(number, -1);
   --size_;
   skip_gone();
+  // A drained line gives its memory back and numbers afresh; no number
+  // handed out before belongs to a waiting token any more.
+  if (size_ == 0) {
+    std::vector<std::string>{}.swap(tokens_);
+    std::vector<bool>{}.swap(waiting_);
+    std::vector<int64_t>{0}.swap(tree_);
+    head_ = 0;
+  }
 }
 
 int64_t waiting_line::position(int64_t number) const {

@@ -11,7 +11,8 @@ namespace concert {
 /// tree: joining, leaving and asking a position are O(log n).
 class waiting_line {
 public:
-  /// Appends `token` and returns its number, which never changes.
+  /// Appends `token` and returns its number, which never changes while it
+  /// waits. Numbers start again from 1 once the line has drained.
   int64_t push(std::string token);
 
   bool empty() const {

@@ -68,3 +68,15 @@ TEST(waiting_line, agrees_with_counting_by_hand_under_random_changes) {
       ASSERT_EQ(line.position(number), ++expected) << "step " << step;
   }
 }
+
+TEST(waiting_line, a_drained_line_starts_afresh) {
+  waiting_line line;
+  for (int i = 0; i < 1000; ++i)
+    line.push("t" + std::to_string(i));
+  while (!line.empty())
+    line.pop_front();
+  // Had it kept what it held, the next token would be number 1001.
+  EXPECT_EQ(line.push("late"), 1);
+  EXPECT_EQ(line.front(), "late");
+  EXPECT_EQ(line.position(1), 1);
+}
