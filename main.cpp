@@ -7,10 +7,13 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
+#include <nlohmann/json.hpp>
 
 #include "actors/catalog.hpp"
 #include "actors/demo_catalog.hpp"
@@ -25,6 +28,7 @@
 #include "persistence/migrations.hpp"
 #include "persistence/store.hpp"
 #include "support/log.hpp"
+#include "support/time.hpp"
 
 extern char** environ;
 
@@ -64,17 +68,33 @@ void raise_file_limit() {
   }
 }
 
+/// The log line of a stop cut short, written from a signal handler, which
+/// may only write(2) what was formatted before.
+std::string cut_short_line;
+
+extern "C" void exit_now(int) {
+  [[maybe_unused]] auto written = ::write(STDERR_FILENO, cut_short_line.data(), cut_short_line.size());
+  std::_Exit(0);
+}
+
 /// The contract bounds a stop, whatever clients and the database do. The
 /// edges keep their part of it; the actors' shutdown waits for the store,
-/// whose thread a hung database holds in libpq. Past the bound the process
-/// exits anyway: nothing unanswered was acknowledged, and what the store
-/// had sent commits or rolls back whole in PostgreSQL.
-void exit_at(std::chrono::steady_clock::time_point deadline) {
-  std::thread{[deadline] {
-    std::this_thread::sleep_until(deadline);
-    log::error("stopping took too long; exiting without waiting for the actors");
-    std::_Exit(0);
-  }}.detach();
+/// whose thread a hung database holds in libpq. Past the bound (a timer,
+/// SIGALRM) the process exits anyway: nothing unanswered was acknowledged,
+/// and what the store had sent commits or rolls back whole in PostgreSQL.
+void exit_after(std::chrono::milliseconds bound) {
+  cut_short_line = nlohmann::ordered_json{
+    {"ts", format_timestamp(std::chrono::system_clock::now() + bound)},
+    {"level", "error"},
+    {"msg", "stopping took too long; exiting without waiting for the actors"},
+  }.dump() + "\n";
+  struct sigaction action {};
+  action.sa_handler = exit_now;
+  sigaction(SIGALRM, &action, nullptr);
+  itimerval timer{};
+  timer.it_value.tv_sec = bound.count() / 1000;
+  timer.it_value.tv_usec = (bound.count() % 1000) * 1000;
+  setitimer(ITIMER_REAL, &timer, nullptr);
 }
 
 void migrate(const std::string& database_url) {
@@ -185,7 +205,7 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   log::info("stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   auto request_timeout = std::chrono::milliseconds{settings.request_timeout_ms};
-  exit_at(std::chrono::steady_clock::now() + request_timeout + std::chrono::milliseconds{900});
+  exit_after(request_timeout + std::chrono::milliseconds{900});
   // What is in flight may finish, what trickles is cut off at its request
   // deadline.
   auto budget = request_timeout + std::chrono::milliseconds{500};

@@ -80,15 +80,12 @@ connection::connection(const std::shared_ptr<event_loop>& loop, std::shared_ptr<
 
 connection::~connection() {
   // Only a loop being destroyed drops an open connection.
-  if (!closed_) {
+  if (!closed_)
     loop_.open.erase(this);
-    loop_.open_count.fetch_sub(1);
-  }
 }
 
 void connection::start() {
   loop_.open.insert(this);
-  loop_.open_count.fetch_add(1);
   if (loop_.stopping)
     return close();
   idle();
@@ -109,7 +106,7 @@ void connection::close() {
   timer_.cancel(ignored);
   socket_.close(ignored);
   loop_.open.erase(this);
-  loop_.open_count.fetch_sub(1);
+  loop_.closed_one();
   for (auto& [bytes, sent] : events_)
     sent(0);
   events_.clear();

@@ -155,23 +155,21 @@ void edge::stop(std::chrono::milliseconds budget) {
   });
   // The loops outlive their threads, joined below, so their own handlers
   // may point at them.
-  for (auto& loop : loops_)
+  std::vector<std::future<void>> drained;
+  for (auto& loop : loops_) {
+    drained.push_back(loop->drained.get_future());
     asio::post(loop->context, [loop = loop.get()] {
       loop->stopping = true;
       auto open = loop->open;
       for (auto* c : open)
         c->drain();
+      loop->closed_one();
     });
+  }
   // Connections end on their own threads; this one only waits, within the
   // budget, whatever the clients do.
-  auto all_closed = [&] {
-    for (auto& loop : loops_)
-      if (loop->open_count.load() > 0)
-        return false;
-    return true;
-  };
-  while (!all_closed() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  for (auto& done : drained)
+    done.wait_until(deadline);
   for (auto& loop : loops_)
     asio::post(loop->context, [loop = loop.get()] {
       auto open = loop->open;

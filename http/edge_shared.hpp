@@ -1,8 +1,8 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
+#include <future>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -48,15 +48,26 @@ class connection;
 class event_loop {
 public:
   std::unordered_set<connection*> open;
-  /// The size of `open`, for the thread that stops the edge.
-  std::atomic<size_t> open_count{0};
   bool stopping = false;
+  /// Kept once the loop is stopping and its last connection has closed.
+  std::promise<void> drained;
+
+  /// A connection has left `open`: keeps `drained` when it was the last.
+  void closed_one() {
+    if (stopping && open.empty() && !drained_told_) {
+      drained_told_ = true;
+      drained.set_value();
+    }
+  }
   /// Where a connection reads what has come; only this loop's thread
   /// uses it, one read at a time.
   std::array<char, 16 * 1024> scratch{};
   /// Declared last, so destroyed first: the connections its pending
   /// handlers hold still find `open`.
   boost::asio::io_context context{1};
+
+private:
+  bool drained_told_ = false;
 };
 
 } // namespace concert::http
