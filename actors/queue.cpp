@@ -31,12 +31,13 @@ token_view view_of(const queue_state& st, const queue_token& t) {
   return {t.token, t.user_id, status_of(t.status), position, t.expires_at};
 }
 
-/// Writes in the background what is already in force here; a crash before
-/// it lands is repaired at recovery, which expires tokens past their time.
-template <class... Ts>
-void write_behind(self_pointer self, const char* what, Ts&&... xs) {
+/// Writes in the background what is already in force here, then runs
+/// `written`; a crash before it lands is repaired at recovery, which
+/// expires tokens past their time.
+template <class Written, class... Ts>
+void write_behind(self_pointer self, const char* what, Written written, Ts&&... xs) {
   self->request(self->state.store, store_timeout, std::forward<Ts>(xs)...)
-    .then([](bool) {},
+    .then([written](bool) { written(); },
           [what](const caf::error& err) {
             log::error("queue change not written", {{"change", what},
                                                     {"error", caf::to_string(err)}});
@@ -133,12 +134,8 @@ void forget(self_pointer self, const std::string& token) {
 /// still says ACTIVE.
 void expire_by_time(self_pointer self, queue_token& t) {
   end(self, t);
-  self->request(self->state.store, store_timeout, atom::expire_v, t.token)
-    .then([self, token = t.token](bool) { forget(self, token); },
-          [](const caf::error& err) {
-            log::error("queue change not written",
-                       {{"change", "expire"}, {"error", caf::to_string(err)}});
-          });
+  write_behind(self, "expire", [self, token = t.token] { forget(self, token); }, atom::expire_v,
+               t.token);
 }
 
 queue_status status_of(const queue_state& st) {
@@ -247,7 +244,7 @@ void tick(self_pointer self) {
     log::info("queue admitted", {{"admitted", admitted.size()},
                                  {"active", st.active},
                                  {"waiting", st.line.size()}});
-    write_behind(self, "admit", atom::admit_v, std::move(admitted));
+    write_behind(self, "admit", [] {}, atom::admit_v, std::move(admitted));
     tell_watchers(self);
   }
   self->delayed_send(self, st.settings.interval, atom::tick_v);

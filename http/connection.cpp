@@ -1,6 +1,5 @@
 #include "http/connection.hpp"
 
-#include <iterator>
 #include <string_view>
 
 #include <boost/asio/post.hpp>
@@ -229,8 +228,6 @@ void connection::parse() {
       if (!head_allowed())
         return;
       head_checked_ = true;
-      head_fields_ = static_cast<size_t>(std::distance(parser_->get().begin(),
-                                                       parser_->get().end()));
       parser_->eager(true);
       parser_->body_limit(max_body_bytes);
       // curl and others wait a second for this before sending a body.
@@ -278,6 +275,11 @@ void connection::send_continue() {
 
 bool connection::head_allowed() {
   const auto& msg = parser_->get();
+  // The request as its head has it; a body joins it later, trailer fields
+  // never (RFC 9110 6.5.1 lets a recipient discard them, and no rule here
+  // checked them).
+  bool target_is_path = false;
+  request_ = head_request(target_is_path);
   head_check head;
   for (const auto& field : msg)
     head.add(text(field.name_string()), text(field.value()));
@@ -288,17 +290,19 @@ bool connection::head_allowed() {
     refuse(framing.error());
     return false;
   }
-  auto method = text(msg.method_string());
-  if (framing->has_body() && !takes_body(method)) {
-    refuse(make_error(ec::invalid_request, method + " requests take no body"));
+  if (!target_is_path) {
+    refuse(make_error(ec::invalid_request, "the request target is not a path"));
+    return false;
+  }
+  if (framing->has_body() && !takes_body(request_.method)) {
+    refuse(make_error(ec::invalid_request, request_.method + " requests take no body"));
     return false;
   }
   // RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty
   // framing, whatever else it says, so nothing may follow it.
   if (msg.version() < 11 && framing->how == body_framing::kind::chunked)
     close_after_ = true;
-  auto req = head_request();
-  client_ = client_address(req, edge_->trusted_proxies);
+  client_ = client_address(request_, edge_->trusted_proxies);
   // A refusal for who sent the request leaves a keep-alive connection
   // serving on when no body is left unread.
   auto refuse_sender = [&](const caf::error& why, const char* header, std::string value) {
@@ -311,43 +315,31 @@ bool connection::head_allowed() {
     return false;
   }
   if (!edge_->bearer_token.empty()
-      && !same_secret(bearer_credentials(req.header("Authorization")), edge_->bearer_token)) {
+      && !same_secret(bearer_credentials(request_.header("Authorization")), edge_->bearer_token)) {
     refuse_sender(make_error(ec::unauthorized), "WWW-Authenticate", "Bearer");
     return false;
   }
   return true;
 }
 
-request connection::head_request() const {
+request connection::head_request(bool& target_is_path) const {
+  const auto& msg = parser_->get();
   request req;
   req.remote_addr = remote_;
-  req.version = "HTTP/1.1";
-  if (!parser_ || !parser_->is_header_done())
-    return req;
-  const auto& msg = parser_->get();
   req.method = text(msg.method_string());
   req.version = msg.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  if (!split_target(text(msg.target()), req.path, req.query))
+  target_is_path = split_target(text(msg.target()), req.path, req.query);
+  if (!target_is_path)
     req.path = text(msg.target());
-  // Trailer fields come after the head the rules checked; RFC 9110 6.5.1
-  // lets a recipient discard them, and nothing here reads them.
-  size_t kept = 0;
-  for (const auto& field : msg) {
-    if (head_checked_ && kept++ == head_fields_)
-      break;
+  for (const auto& field : msg)
     req.headers.emplace_back(text(field.name_string()), text(field.value()));
-  }
   return req;
 }
 
 void connection::dispatch() {
-  auto req = head_request();
-  auto& msg = parser_->get();
   close_after_ = close_after_ || !parser_->keep_alive();
-  if (!split_target(text(msg.target()), req.path, req.query))
-    return refuse(make_error(ec::invalid_request, "the request target is not a path"));
-  req.body = std::move(msg.body());
-  auto x = new_exchange(std::move(req));
+  request_.body = std::move(parser_->get().body());
+  auto x = new_exchange(std::move(request_));
   parser_.reset();
   x->guarded([&] { edge_->routes.dispatch(x); });
 }
@@ -364,7 +356,13 @@ void connection::refuse_with_status(int status) {
 
 exchange_ptr connection::refusal(bool then_close) {
   close_after_ = close_after_ || then_close;
-  return new_exchange(head_request());
+  // Before its head is whole, a request is known by its peer alone.
+  if (parser_ && parser_->is_header_done())
+    return new_exchange(std::move(request_));
+  request partial;
+  partial.remote_addr = remote_;
+  partial.version = "HTTP/1.1";
+  return new_exchange(std::move(partial));
 }
 
 exchange_ptr connection::new_exchange(request req) {
@@ -397,17 +395,26 @@ void connection::answered(uint64_t generation, const exchange_ptr& x) {
   write_answer(x, std::move(x->res()), x->context());
 }
 
+namespace {
+
+/// An answer's status line and fields. RFC 9110 6.2: the version is the
+/// highest the server conforms to, whatever the client's minor version.
+template <class Body>
+void start_answer(bhttp::response<Body>& out, const response& res) {
+  out.version(11);
+  out.result(static_cast<unsigned>(res.status));
+  for (const auto& [name, value] : res.headers)
+    out.insert(name, value);
+}
+
+} // namespace
+
 void connection::write_answer(const exchange_ptr& x, response res, request_context context) {
   phase_ = phase::writing;
   arm(edge_->write_timeout);
   const auto& req = x->req();
   auto& out = out_.emplace();
-  // RFC 9110 6.2: the highest version the server conforms to, whatever the
-  // client's minor version.
-  out.version(11);
-  out.result(static_cast<unsigned>(res.status));
-  for (auto& [name, value] : res.headers)
-    out.insert(name, value);
+  start_answer(out, res);
   if (req.method == "HEAD") {
     out.content_length(res.body.size());
   } else {
@@ -426,14 +433,17 @@ void connection::write_answer(const exchange_ptr& x, response res, request_conte
   });
 }
 
-void connection::written(const error_code& failure) {
-  if (written_) {
-    try {
-      log_request(edge_->name, written_->req(), written_status_, written_context_,
-                  edge_->requests);
-    } catch (...) {
-    }
+void connection::log(const exchange_ptr& x, int status,
+                     const request_context& context) const noexcept {
+  try {
+    log_request(edge_->name, x->req(), status, context, edge_->requests);
+  } catch (...) {
   }
+}
+
+void connection::written(const error_code& failure) {
+  if (written_)
+    log(written_, written_status_, written_context_);
   written_.reset();
   out_.reset();
   if (closed_)
@@ -462,21 +472,14 @@ void connection::open_stream(const exchange_ptr& x) {
   phase_ = phase::writing;
   arm(edge_->write_timeout);
   auto& head = stream_head_.emplace();
-  head.version(11);
-  head.result(static_cast<unsigned>(x->res().status));
-  for (auto& [name, value] : x->res().headers)
-    head.insert(name, value);
+  start_answer(head, x->res());
   // The stream's length is unknown, so it ends when the connection does.
   head.set(bhttp::field::connection, "close");
   auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(head);
   bhttp::async_write_header(
     socket_, *serializer,
     [self = shared_from_this(), x, serializer](const error_code& failure, size_t) {
-      try {
-        log_request(self->edge_->name, x->req(), x->res().status, x->context(),
-                    self->edge_->requests);
-      } catch (...) {
-      }
+      self->log(x, x->res().status, x->context());
       if (self->closed_)
         return;
       if (failure || self->draining_)

@@ -14,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "http/edge_shared.hpp"
+#include "http/event_loop.hpp"
 #include "http/exchange.hpp"
 #include "http/head_lines.hpp"
 
@@ -69,11 +70,14 @@ private:
   /// connection after it.
   exchange_ptr refusal(bool then_close);
   exchange_ptr new_exchange(request req);
-  /// The head read so far as a request without a body.
-  request head_request() const;
+  /// The whole head as a request without a body; `target_is_path` tells
+  /// whether its target is an origin-form path.
+  request head_request(bool& target_is_path) const;
   void answered(uint64_t generation, const exchange_ptr& x);
   void write_answer(const exchange_ptr& x, response res, request_context context);
   void written(const boost::system::error_code& failure);
+  /// The request's log line and metrics; never throws.
+  void log(const exchange_ptr& x, int status, const request_context& context) const noexcept;
   void open_stream(const exchange_ptr& x);
   void write_next_event();
   /// Sends FIN, then reads until the client closes too (or a second
@@ -115,10 +119,10 @@ private:
   /// Whether the request line has ended, within max_request_line or 414.
   bool request_line_ended_ = false;
   bool head_checked_ = false;
-  /// How many fields the head had: what follows them are trailers.
-  size_t head_fields_ = 0;
   std::chrono::steady_clock::time_point request_deadline_;
   std::string client_;
+  /// The request being read, once its head is whole.
+  request request_;
 
   /// Counts exchanges, so an answer that comes after its deadline is known.
   uint64_t generation_ = 0;

@@ -7,6 +7,7 @@
 
 #include "http/connection.hpp"
 #include "http/edge_shared.hpp"
+#include "http/event_loop.hpp"
 #include "support/log.hpp"
 
 namespace concert::http {
@@ -52,21 +53,6 @@ struct edge::acceptor {
   size_t next_loop = 0;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
 };
-
-edge_shared::edge_shared(std::string name, router routes, caf::actor_system& system,
-                         std::string bearer_token, int64_t rate_limit_rps,
-                         const config::settings& s)
-  : name(name),
-    routes(std::move(routes)),
-    system(system),
-    bearer_token(std::move(bearer_token)),
-    limiter(rate_limit_rps),
-    trusted_proxies(parse_networks(s.trusted_proxies).value_or(std::vector<network>{})),
-    requests(std::move(name), this->routes.route_list()),
-    request_timeout(s.request_timeout_ms),
-    idle_timeout(s.idle_timeout_ms),
-    write_timeout(s.request_timeout_ms),
-    backlog(static_cast<int>(s.http_queue)) {}
 
 edge::edge(std::string name, router routes, const config::settings& s, caf::actor_system& system,
            std::string bearer_token, int64_t rate_limit_rps)

@@ -1,13 +1,9 @@
 #pragma once
 
-#include <array>
 #include <chrono>
-#include <future>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <caf/actor_system.hpp>
 
 #include "config/settings.hpp"
@@ -38,36 +34,6 @@ struct edge_shared {
   std::chrono::milliseconds write_timeout;
   /// Connections the kernel may hold before they are accepted.
   int backlog;
-};
-
-class connection;
-
-/// One Asio loop and the connections it carries. Only its own thread
-/// touches `open`; the loop outlives every connection on it, since each
-/// holds it.
-class event_loop {
-public:
-  std::unordered_set<connection*> open;
-  bool stopping = false;
-  /// Kept once the loop is stopping and its last connection has closed.
-  std::promise<void> drained;
-
-  /// A connection has left `open`: keeps `drained` when it was the last.
-  void closed_one() {
-    if (stopping && open.empty() && !drained_told_) {
-      drained_told_ = true;
-      drained.set_value();
-    }
-  }
-  /// Where a connection reads what has come; only this loop's thread
-  /// uses it, one read at a time.
-  std::array<char, 16 * 1024> scratch{};
-  /// Declared last, so destroyed first: the connections its pending
-  /// handlers hold still find `open`.
-  boost::asio::io_context context{1};
-
-private:
-  bool drained_told_ = false;
 };
 
 } // namespace concert::http

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/edge_shared.hpp"
+#include "http/event_loop.hpp"
 #include "http/exchange.hpp"
 
 namespace concert::http {
