@@ -165,9 +165,10 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::concert>();
   caf::actor_system system{cfg};
   auto store = system.spawn<caf::detached>(concert::store, settings.database_url);
-  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store);
+  auto published = std::make_shared<published_state>();
+  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published);
   auto catalog = system.spawn(concert::catalog, store,
-                              std::chrono::milliseconds{settings.hold_seconds * 1000});
+                              std::chrono::milliseconds{settings.hold_seconds * 1000}, published);
   auto users = system.spawn(concert::user_directory, store, catalog, queue,
                             static_cast<int32_t>(settings.max_holds_per_user),
                             std::chrono::milliseconds{settings.wallet_idle_seconds * 1000});
@@ -177,8 +178,8 @@ int main(int argc, char** argv) {
                       caf::actor_cast<caf::actor>(streams)}};
   std::atomic<bool> recovered{false};
   http::abuse_limits limits{settings};
-  http::services services{system,  store,     catalog,  users, queue,
-                          streams, settings.max_streams, recovered, {}, limits};
+  http::services services{system,    store,     catalog,  users, queue, streams,
+                          published, settings.max_streams, recovered, {}, limits};
 
   http::edge public_api{"public", http::public_routes(services), settings, system, {},
                         settings.rate_limit_rps};

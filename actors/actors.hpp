@@ -81,8 +81,9 @@ using queue_actor = caf::typed_actor<
   caf::replies_to<atom::get, std::string>::with<token_view>,
   // The user of an ACTIVE token; ec::token_invalid or ec::not_admitted.
   caf::replies_to<atom::check, std::string>::with<int64_t>,
-  // A payment has expired the token in the database.
-  caf::reacts_to<atom::ended, std::string>,
+  // A payment has expired the token in the database; answers once the
+  // token is refused.
+  caf::replies_to<atom::ended, std::string>::with<bool>,
   // Replies the token now, then tells the watcher of each change of its
   // position or status until it is ACTIVE or EXPIRED; ec::token_not_found.
   caf::replies_to<atom::watch, std::string, token_watcher_actor>::with<token_view>,
@@ -91,8 +92,8 @@ using queue_actor = caf::typed_actor<
   // Ends a token at once (admin); ec::token_not_found.
   caf::replies_to<atom::revoke, std::string>::with<token_view>,
   // The user's key was replaced, which ended their live token in the
-  // database: it ends here too.
-  caf::reacts_to<atom::revoke, int64_t>,
+  // database: it ends here too, and the edge's guard refuses it.
+  caf::replies_to<atom::revoke, int64_t>::with<bool>,
   // Counts and controls.
   caf::replies_to<atom::get, atom::status>::with<queue_status>,
   // Pauses, resumes or retunes admission from the next tick on.
@@ -116,12 +117,16 @@ using seat_manager_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::seats>::with<seat_list>,
   // Marks a user's holds as being paid (no lapse, no cancel) and lists them.
   caf::replies_to<atom::begin_pay, int64_t, std::vector<int64_t>>::with<std::vector<paid_item>>,
-  // The payment committed: the holds are CONFIRMED and their seats SOLD.
-  caf::reacts_to<atom::commit_pay, std::vector<int64_t>>,
+  // The payment committed: the holds are CONFIRMED and their seats SOLD,
+  // in the published seats too once it answers.
+  caf::replies_to<atom::commit_pay, std::vector<int64_t>>::with<bool>,
   // The payment failed: the holds are HELD again (or lapse now if overdue).
   caf::reacts_to<atom::abort_pay, std::vector<int64_t>>,
-  // A hold's expiry timer, tagged with the reservation id.
+  // A hold's expiry timer, tagged with the reservation id; also retries a
+  // lapse whose release the database has not taken yet.
   caf::reacts_to<atom::expire, int64_t>,
+  // Publishes the seats as they stand; the seat manager sends it to itself.
+  caf::reacts_to<atom::publish>,
   // Takes this date's live reservations, as the catalog loaded them, and
   // re-arms the holds' timers; replies how many it took.
   caf::replies_to<atom::recover, std::vector<reservation_view>>::with<int32_t>>;
@@ -138,7 +143,9 @@ using catalog_actor = caf::typed_actor<
   // The seat manager of a date; ec::date_not_found.
   caf::replies_to<atom::lookup, std::string>::with<seat_manager_actor>,
   // A seat manager reports how many seats of its date are AVAILABLE.
-  caf::reacts_to<atom::count, std::string, int32_t>>;
+  caf::reacts_to<atom::count, std::string, int32_t>,
+  // Publishes the dates list as it stands; the catalog sends it to itself.
+  caf::reacts_to<atom::publish>>;
 
 /// Owns one user's balance, the ids of their reservations and their hold
 /// count; pays across seat managers.

@@ -5,6 +5,7 @@
 #include "actors/errors.hpp"
 #include "actors/seat_manager.hpp"
 #include "actors/timeouts.hpp"
+#include "actors/view_json.hpp"
 #include "support/log.hpp"
 
 namespace concert {
@@ -13,12 +14,48 @@ namespace {
 
 using self_pointer = observed_pointer<catalog_actor, catalog_state>;
 
+std::vector<date_summary> dates_of(const catalog_state& st) {
+  std::vector<date_summary> dates;
+  for (const auto& [date, entry] : st.concerts)
+    if (entry.available > 0)
+      dates.push_back({date, entry.concert.title, entry.concert.total_seats, entry.available});
+  return dates;
+}
+
+void publish_dates(self_pointer self) {
+  auto& st = self->state;
+  st.publish_queued = false;
+  st.published->dates.publish(std::make_shared<std::string>(json_text(encode(dates_of(st)))));
+}
+
+/// Publishes once the counts already in the mailbox are taken: one encoding
+/// per burst of holds.
+void publish_dates_soon(self_pointer self) {
+  if (self->state.publish_queued)
+    return;
+  self->state.publish_queued = true;
+  self->send(self, atom::publish_v);
+}
+
+/// Publishes every date's seat board, by date, and the dates list.
+void publish_concerts(self_pointer self) {
+  auto& st = self->state;
+  auto index = std::make_shared<concert_index>();
+  for (const auto& [date, entry] : st.concerts)
+    (*index)[date] = entry.board;
+  st.published->concerts.publish(std::move(index));
+  publish_dates(self);
+}
+
+/// Spawns the date's seat manager with a board of its own; published by
+/// the caller (publish_concerts), once for many.
 catalog_entry& add_concert(self_pointer self, const concert_info& c) {
   auto& st = self->state;
+  auto board = std::make_shared<seat_board>();
   auto seats = self->spawn(seat_manager, c, st.hold_duration, st.store,
-                           caf::actor_cast<catalog_actor>(self));
+                           caf::actor_cast<catalog_actor>(self), board);
   self->link_to(seats);
-  return st.concerts[c.date] = catalog_entry{c, seats, c.total_seats};
+  return st.concerts[c.date] = catalog_entry{c, seats, std::move(board), c.total_seats};
 }
 
 caf::result<concert_info> create(self_pointer self, const concert_info& c) {
@@ -32,6 +69,7 @@ caf::result<concert_info> create(self_pointer self, const concert_info& c) {
       [=](const concert_info& created) mutable {
         self->state.being_written.erase(created.date);
         add_concert(self, created);
+        publish_concerts(self);
         promise.deliver(created);
       },
       [=](caf::error& err) mutable {
@@ -83,6 +121,7 @@ caf::result<int32_t> recover(self_pointer self) {
         }
         for (const auto& c : loaded)
           add_concert(self, c);
+        publish_concerts(self);
         self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v)
           .then([=](const std::vector<reservation_view>& rows) mutable {
                   hand_out(self, rows, promise, count);
@@ -96,19 +135,16 @@ caf::result<int32_t> recover(self_pointer self) {
 } // namespace
 
 catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
-                                     store_actor store, std::chrono::milliseconds hold_duration) {
+                                     store_actor store, std::chrono::milliseconds hold_duration,
+                                     published_ptr published) {
   self->state.store = std::move(store);
+  self->state.published = std::move(published);
+  publish_dates(self);
   self->state.hold_duration = hold_duration;
   return {
     [=](atom::create, const concert_info& c) { return create(self, c); },
     [=](atom::recover) { return recover(self); },
-    [=](atom::get, atom::dates) {
-      std::vector<date_summary> dates;
-      for (const auto& [date, entry] : self->state.concerts)
-        if (entry.available > 0)
-          dates.push_back({date, entry.concert.title, entry.concert.total_seats, entry.available});
-      return dates;
-    },
+    [=](atom::get, atom::dates) { return dates_of(self->state); },
     [=](atom::lookup, const std::string& date) -> caf::result<seat_manager_actor> {
       auto i = self->state.concerts.find(date);
       if (i == self->state.concerts.end())
@@ -117,9 +153,12 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
     },
     [=](atom::count, const std::string& date, int32_t available) {
       auto i = self->state.concerts.find(date);
-      if (i != self->state.concerts.end())
-        i->second.available = available;
+      if (i == self->state.concerts.end() || i->second.available == available)
+        return;
+      i->second.available = available;
+      publish_dates_soon(self);
     },
+    [=](atom::publish) { publish_dates(self); },
   };
 }
 

@@ -9,12 +9,15 @@
 
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
+#include "actors/published.hpp"
 
 namespace concert {
 
 struct catalog_entry {
   concert_info concert;
   seat_manager_actor seats;
+  /// Where the seat manager publishes the seats.
+  std::shared_ptr<seat_board> board;
   /// As last reported by the seat manager.
   int32_t available = 0;
 };
@@ -27,9 +30,14 @@ struct catalog_state {
   std::map<std::string, catalog_entry> concerts;
   /// Dates whose creation is being written: taken for everyone else.
   std::set<std::string> being_written;
+  /// The dates list and the seat boards, for the edge.
+  published_ptr published;
+  /// A publish message is in the mailbox already.
+  bool publish_queued = false;
 };
 
 catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
-                                     store_actor store, std::chrono::milliseconds hold_duration);
+                                     store_actor store, std::chrono::milliseconds hold_duration,
+                                     published_ptr published);
 
 } // namespace concert

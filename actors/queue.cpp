@@ -51,9 +51,25 @@ void activate(self_pointer self, queue_token& t, int64_t expires_at,
   t.expires_at = expires_at;
   t.deadline = self->clock().now() + remaining;
   ++self->state.active;
+  self->state.newly_active.emplace_back(t.token, active_token{t.user_id, expires_at});
   // Tagged with the token; the handler ignores it unless the token is
   // still ACTIVE and due.
   self->delayed_send(self, remaining, atom::expire_v, t.token);
+}
+
+/// Shows the edge's guard the tokens activated since the last call that
+/// are still ACTIVE (recovery may end one at once).
+void publish_active(queue_state& st) {
+  auto& fresh = st.newly_active;
+  fresh.erase(std::remove_if(fresh.begin(), fresh.end(),
+                             [&st](const auto& entry) {
+                               auto i = st.tokens.find(entry.first);
+                               return i == st.tokens.end()
+                                      || i->second.status != token_status::active;
+                             }),
+              fresh.end());
+  st.published->tokens.add(fresh);
+  fresh.clear();
 }
 
 /// Shows the line's size and the active count on /metrics.
@@ -109,9 +125,10 @@ void unwatch(self_pointer self, const std::string& token, const token_watcher_ac
 
 void end(self_pointer self, queue_token& t) {
   auto was_waiting = t.status == token_status::waiting;
-  if (t.status == token_status::active)
+  if (t.status == token_status::active) {
     --self->state.active;
-  else if (was_waiting)
+    self->state.published->tokens.remove(t.token);
+  } else if (was_waiting)
     self->state.line.remove(t.line_number);
   t.status = token_status::expired;
   self->state.live_by_user.erase(t.user_id);
@@ -240,6 +257,7 @@ void tick(self_pointer self) {
   }
   if (!admitted.empty()) {
     metrics::actors().queue_admitted.fetch_add(admitted.size());
+    publish_active(st);
     publish(st);
     log::info("queue admitted", {{"admitted", admitted.size()},
                                  {"active", st.active},
@@ -333,6 +351,7 @@ caf::result<int32_t> recover(self_pointer self) {
           if (remaining == 0)
             expire_by_time(self, t);
         }
+        publish_active(self->state);
         publish(self->state);
         self->delayed_send(self, self->state.settings.interval, atom::tick_v);
         promise.deliver(static_cast<int32_t>(self->state.live_by_user.size()));
@@ -344,8 +363,10 @@ caf::result<int32_t> recover(self_pointer self) {
 } // namespace
 
 queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
-                                 queue_settings settings, store_actor store) {
+                                 queue_settings settings, store_actor store,
+                                 published_ptr published) {
   self->state.settings = settings;
+  self->state.published = std::move(published);
   self->state.store = std::move(store);
   return {
     [=](atom::create, int64_t user) { return issue(self, user); },
@@ -362,6 +383,7 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
         end(self, i->second);
         forget(self, token);
       }
+      return true;
     },
     [=](atom::watch, const std::string& token, const token_watcher_actor& watcher) {
       return watch(self, token, watcher);
@@ -378,6 +400,7 @@ queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self
         end(self, self->state.tokens.at(token));
         forget(self, token);
       }
+      return true;
     },
     [=](atom::get, atom::status) { return status_of(self->state); },
     [=](atom::update, const queue_change& change) { return update(self, change); },

@@ -11,6 +11,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
+#include "actors/published.hpp"
 #include "actors/waiting_line.hpp"
 
 namespace concert {
@@ -59,9 +60,14 @@ struct queue_state {
   /// Tokens admitted since the server started.
   int64_t admitted_total = 0;
   bool paused = false;
+  /// Where the edge finds ACTIVE tokens without asking (token_guard).
+  published_ptr published;
+  /// Tokens activated since the guard was last told.
+  std::vector<std::pair<std::string, active_token>> newly_active;
 };
 
 queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
-                                 queue_settings settings, store_actor store);
+                                 queue_settings settings, store_actor store,
+                                 published_ptr published);
 
 } // namespace concert

@@ -4,6 +4,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
+#include "actors/view_json.hpp"
 #include "support/log.hpp"
 #include "support/metrics.hpp"
 #include "support/time.hpp"
@@ -65,6 +66,42 @@ void free_seat(self_pointer self, const reservation& r) {
   report_count(self);
 }
 
+seat_list list_of(const seat_manager_state& st) {
+  seat_list list{st.concert.date, st.concert.title, {}};
+  list.seats.reserve(st.occupant.size());
+  for (size_t i = 0; i < st.occupant.size(); ++i) {
+    auto occupant = st.occupant[i];
+    const char* status = "AVAILABLE";
+    if (occupant == being_written)
+      status = "HELD";
+    else if (occupant != 0)
+      status = st.reservations.at(occupant).state == hold_state::confirmed ? "SOLD" : "HELD";
+    list.seats.push_back({static_cast<int32_t>(i + 1), status, st.concert.price});
+  }
+  return list;
+}
+
+/// Publishes the seats as they stand now, for readers from their next read.
+void publish_seats(self_pointer self) {
+  auto& st = self->state;
+  auto snapshot = std::make_shared<seat_snapshot>();
+  snapshot->available = st.available;
+  snapshot->version = ++st.published_version;
+  snapshot->body = json_text(encode(list_of(st)));
+  st.board->publish(std::move(snapshot));
+}
+
+/// Publishes once the messages already in the mailbox are handled, so a
+/// burst of holds costs one encoding. For changes that only take seats: a
+/// reader seeing them a moment late sees a seat free that a hold is being
+/// written for, and that hold's own answer comes after the publication.
+void publish_soon(self_pointer self) {
+  if (self->state.publish_queued)
+    return;
+  self->state.publish_queued = true;
+  self->send(self, atom::publish_v);
+}
+
 /// Arms the expiry timer. A delayed message cannot be cancelled, so it is
 /// tagged with the reservation id; reservation ids are never reused, and the
 /// handler ignores it unless that reservation is still plainly HELD.
@@ -73,19 +110,36 @@ void arm_timer(self_pointer self, const reservation& r) {
   self->delayed_send(self, remaining, atom::expire_v, r.id);
 }
 
-/// The hold lapses: EXPIRED, seat AVAILABLE, written in the background. A
-/// crash before that write lands is harmless: recovery expires holds whose
-/// time has passed.
+/// Writes a lapsed hold's release, then frees its seat: until the database
+/// agrees, a new hold of the seat would break its unique index, and the
+/// published seats never show free what the database still holds. A failed
+/// write is tried again a second later.
+void release_lapsed(self_pointer self, int64_t id) {
+  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED"})
+    .then(
+      [=](bool) {
+        free_seat(self, known(self->state, id));
+        publish_soon(self);
+      },
+      [=](const caf::error& err) {
+        // Not HELD in the database: an earlier attempt landed after all.
+        if (err == make_error(ec::reservation_not_held)) {
+          free_seat(self, known(self->state, id));
+          publish_soon(self);
+          return;
+        }
+        log::error("hold expiry not written, trying again",
+                   {{"reservation", id}, {"error", caf::to_string(err)}});
+        self->delayed_send(self, std::chrono::seconds{1}, atom::expire_v, id);
+      });
+}
+
+/// The hold lapses: EXPIRED at once, its seat AVAILABLE once that is
+/// written (release_lapsed).
 void lapse(self_pointer self, reservation& r) {
   metrics::actors().holds_expired.fetch_add(1);
   r.state = hold_state::expired;
-  free_seat(self, r);
-  self->request(self->state.store, store_timeout, atom::release_v, hold_release{r.id, "EXPIRED"})
-    .then([](bool) {},
-          [id = r.id](const caf::error& err) {
-            log::error("hold expiry not written", {{"reservation", id},
-                                                   {"error", caf::to_string(err)}});
-          });
+  release_lapsed(self, r.id);
 }
 
 bool overdue(self_pointer self, const reservation& r) {
@@ -137,6 +191,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
   --st.available;
   count_seats(-1, +1, 0);
   report_count(self);
+  publish_soon(self);
   auto expires_at = now_ms() + st.hold_duration.count();
   auto deadline = self->clock().now() + st.hold_duration;
   auto promise = self->make_response_promise<reservation_view>();
@@ -161,6 +216,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
         ++self->state.available;
         count_seats(+1, -1, 0);
         report_count(self);
+        publish_soon(self);
         promise.deliver(std::move(err));
       });
   return promise;
@@ -184,6 +240,7 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
         r.state = hold_state::cancelled;
         metrics::actors().holds_cancelled.fetch_add(1);
         free_seat(self, r);
+        publish_seats(self);
         promise.deliver(view_of(self->state, r));
       },
       [=](caf::error& err) mutable {
@@ -240,7 +297,8 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
 
 seat_manager_actor::behavior_type
 seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
-             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog) {
+             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog,
+             std::shared_ptr<seat_board> board) {
   auto& st = self->state;
   st.occupant.assign(static_cast<size_t>(concert.total_seats), 0);
   st.available = concert.total_seats;
@@ -249,6 +307,8 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
   st.hold_duration = hold_duration;
   st.store = std::move(store);
   st.catalog = std::move(catalog);
+  st.board = std::move(board);
+  publish_seats(self);
   return {
     [=](atom::hold, int64_t user, int32_t seat, const idempotency_claim& claim) {
       return hold(self, user, seat, claim);
@@ -260,21 +320,7 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
       return view_of(self->state, *r);
     },
     [=](atom::cancel, int64_t id, int64_t user) { return cancel(self, id, user); },
-    [=](atom::get, atom::seats) {
-      auto& st = self->state;
-      seat_list list{st.concert.date, st.concert.title, {}};
-      list.seats.reserve(st.occupant.size());
-      for (size_t i = 0; i < st.occupant.size(); ++i) {
-        auto occupant = st.occupant[i];
-        const char* status = "AVAILABLE";
-        if (occupant == being_written)
-          status = "HELD";
-        else if (occupant != 0)
-          status = known(st, occupant).state == hold_state::confirmed ? "SOLD" : "HELD";
-        list.seats.push_back({static_cast<int32_t>(i + 1), status, st.concert.price});
-      }
-      return list;
-    },
+    [=](atom::get, atom::seats) { return list_of(self->state); },
     [=](atom::begin_pay, int64_t user, const std::vector<int64_t>& ids) {
       return begin_pay(self, user, ids);
     },
@@ -282,21 +328,33 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
       for (auto id : ids)
         known(self->state, id).state = hold_state::confirmed;
       count_seats(0, -static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()));
+      publish_seats(self);
+      return true;
     },
     [=](atom::abort_pay, const std::vector<int64_t>& ids) {
       for (auto id : ids)
         resume_hold(self, known(self->state, id));
     },
     [=](atom::expire, int64_t id) {
-      auto i = self->state.reservations.find(id);
-      if (i != self->state.reservations.end() && i->second.state == hold_state::held
-          && overdue(self, i->second))
-        lapse(self, i->second);
+      auto& st = self->state;
+      auto i = st.reservations.find(id);
+      if (i == st.reservations.end())
+        return;
+      auto& r = i->second;
+      if (r.state == hold_state::held && overdue(self, r))
+        lapse(self, r);
+      else if (r.state == hold_state::expired && st.occupant[static_cast<size_t>(r.seat - 1)] == id)
+        release_lapsed(self, id); // a retry
+    },
+    [=](atom::publish) {
+      self->state.publish_queued = false;
+      publish_seats(self);
     },
     [=](atom::recover, const std::vector<reservation_view>& rows) {
       for (const auto& row : rows)
         recover_reservation(self, row);
       report_count(self);
+      publish_seats(self);
       return static_cast<int32_t>(rows.size());
     },
   };

@@ -9,6 +9,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
+#include "actors/published.hpp"
 
 namespace concert {
 
@@ -40,6 +41,11 @@ struct seat_manager_state {
   std::vector<int64_t> occupant;
   std::unordered_map<int64_t, reservation> reservations;
   int32_t available = 0;
+  /// Where the edge reads the seats without asking.
+  std::shared_ptr<seat_board> board;
+  uint64_t published_version = 0;
+  /// A publish message is in the mailbox already.
+  bool publish_queued = false;
 };
 
 /// Marks a seat whose hold is being written: taken for everyone else.
@@ -47,6 +53,7 @@ constexpr int64_t being_written = -1;
 
 seat_manager_actor::behavior_type
 seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
-             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog);
+             std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog,
+             std::shared_ptr<seat_board> board);
 
 } // namespace concert

@@ -118,8 +118,11 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
       [=](bool) mutable {
         if (auto i = self->state.users.find(user); i != self->state.users.end())
           i->second.key_hash = key_hash;
-        self->send(self->state.queue, atom::revoke_v, user);
-        promise.deliver(user_credentials{user, key});
+        // Answered once the queue has ended the old token, so the edge's
+        // guard refuses it before the new key is handed out.
+        self->request(self->state.queue, store_timeout, atom::revoke_v, user)
+          .then([=](bool) mutable { promise.deliver(user_credentials{user, key}); },
+                [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
       },
       [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;

@@ -100,4 +100,8 @@ nlohmann::json encode(const std::vector<payment_view>& payments) {
   return {{"payments", std::move(out)}};
 }
 
+std::string json_text(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace concert

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,5 +24,8 @@ nlohmann::json encode(const seat_list& seats);
 nlohmann::json encode(const std::vector<date_summary>& dates);
 nlohmann::json encode(const payment_view& payment);
 nlohmann::json encode(const std::vector<payment_view>& payments);
+
+/// A JSON body as every answer is written: compact, invalid UTF-8 replaced.
+std::string json_text(const nlohmann::json& body);
 
 } // namespace concert

@@ -8,6 +8,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
+#include "support/log.hpp"
 #include "support/metrics.hpp"
 #include "support/time.hpp"
 
@@ -140,6 +141,31 @@ void abort_payment(self_pointer self, const payment_run& run) {
     self->send(seats, atom::abort_pay_v, ids);
 }
 
+/// Tells the seat managers and the queue of a committed payment, and answers
+/// once all of them have taken it: the published seats show SOLD and the
+/// guard refuses the token before the payer hears of the payment. The
+/// payment stands whatever they answer.
+void announce_payment(self_pointer self, std::shared_ptr<payment_run> run, payment_view payment) {
+  auto paid = std::make_shared<payment_view>(std::move(payment));
+  auto remaining = std::make_shared<size_t>(run->begun.size() + 1);
+  auto taken = [=](const char* by) {
+    return [=](const caf::error& err) mutable {
+      if (err)
+        log::error("a payment was not announced", {{"to", by}, {"error", caf::to_string(err)}});
+      if (--*remaining == 0)
+        run->promise.deliver(std::move(*paid));
+    };
+  };
+  for (auto& [seats, ids] : run->begun) {
+    auto done = taken("seat manager");
+    self->request(seats, store_timeout, atom::commit_pay_v, ids)
+      .then([done](bool) mutable { done(caf::error{}); }, done);
+  }
+  auto done = taken("queue");
+  self->request(self->state.queue, store_timeout, atom::ended_v, run->token)
+    .then([done](bool) mutable { done(caf::error{}); }, done);
+}
+
 /// Debits and writes the payment once every seat manager has marked its holds.
 void settle(self_pointer self, std::shared_ptr<payment_run> run) {
   auto& st = self->state;
@@ -161,15 +187,12 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
         auto& st = self->state;
         st.reserved -= amount;
         st.balance -= amount;
-        for (auto& [seats, ids] : run->begun) {
-          self->send(seats, atom::commit_pay_v, ids);
-          for (auto id : ids)
-            st.holds.erase(id);
-        }
-        self->send(st.queue, atom::ended_v, run->token);
         metrics::actors().payments.fetch_add(1);
         metrics::actors().paid_amount.fetch_add(static_cast<uint64_t>(amount));
-        run->promise.deliver(std::move(payment));
+        for (auto& [seats, ids] : run->begun)
+          for (auto id : ids)
+            st.holds.erase(id);
+        announce_payment(self, run, std::move(payment));
       },
       [=](caf::error& err) mutable {
         self->state.reserved -= amount;

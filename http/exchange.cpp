@@ -14,6 +14,12 @@ void exchange::reply(int status, const nlohmann::json& body) {
   finish();
 }
 
+void exchange::reply_encoded(int status, std::string body) {
+  res_.status = status;
+  res_.set_content(std::move(body), "application/json");
+  finish();
+}
+
 void exchange::fail(const caf::error& err) {
   send_error(req_, res_, context_, err);
   finish();

@@ -105,6 +105,9 @@ public:
   /// Answers `body` as JSON with `status`.
   void reply(int status, const nlohmann::json& body);
 
+  /// Answers `body`, JSON encoded already (a published snapshot), with `status`.
+  void reply_encoded(int status, std::string body);
+
   /// Answers `encode(view)` with `status`.
   template <class T>
   void reply_view(int status, const T& view) {

@@ -3,6 +3,7 @@
 #include <caf/deep_to_string.hpp>
 
 #include "actors/errors.hpp"
+#include "actors/view_json.hpp"
 #include "http/problem.hpp"
 #include "support/log.hpp"
 
@@ -10,8 +11,7 @@ namespace concert::http {
 
 void send_json(response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(json_text(body), "application/json");
 }
 
 void send_error(const request& req, response& res, const request_context& context,

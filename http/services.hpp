@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/published.hpp"
 #include "http/abuse_limits.hpp"
 #include "http/event_streams.hpp"
 #include "support/metrics.hpp"
@@ -19,6 +20,8 @@ struct services {
   user_directory_actor users;
   queue_actor queue;
   event_streams_actor streams;
+  /// What the actors publish for reads that ask nobody.
+  published_ptr published;
   /// Open event streams before new ones are refused.
   int64_t max_streams;
   /// Set once every actor has rebuilt its state from the database.

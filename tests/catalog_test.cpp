@@ -14,7 +14,7 @@ const concert_info xmas{"2026-12-24", "Xmas", 50, 10000};
 
 class catalog_test : public deterministic {
 protected:
-  catalog_test() : catalog(sys.spawn(concert::catalog, store, std::chrono::minutes{5})) {
+  catalog_test() : catalog(sys.spawn(concert::catalog, store, std::chrono::minutes{5}, published)) {
     own(catalog);
   }
 

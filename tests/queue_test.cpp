@@ -4,6 +4,7 @@
 #include "actors/queue.hpp"
 
 #include "actors/errors.hpp"
+#include "support/time.hpp"
 #include "tests/support/queue_fixture.hpp"
 
 using namespace concert;
@@ -227,4 +228,30 @@ TEST_F(queue_test, an_ended_token_leaves_memory_once_its_end_is_stored_and_still
   ASSERT_FALSE(checked);
   EXPECT_EQ(checked.error(), make_error(ec::token_invalid));
   EXPECT_TRUE(ask<token_view>(queue, atom::create_v, int64_t{1})) << "the user may line up again";
+}
+
+TEST_F(queue_test, the_published_guard_passes_an_active_token_until_it_ends) {
+  start(10, 100);
+  auto t = issue(7);
+  EXPECT_FALSE(published->tokens.find(t.token, now_ms())) << "a WAITING token is not let in";
+  advance(tick);
+  auto active = published->tokens.find(t.token, now_ms());
+  ASSERT_TRUE(active) << "admitted by the tick";
+  EXPECT_EQ(active->user_id, 7);
+  auto expires_at = get(t).expires_at;
+  EXPECT_FALSE(published->tokens.find(t.token, expires_at)) << "refused from its expiry on";
+  EXPECT_TRUE(published->tokens.find(t.token, expires_at - 1));
+  script->tokens[0].status = "EXPIRED";
+  EXPECT_TRUE(ask<bool>(queue, atom::ended_v, t.token));
+  EXPECT_FALSE(published->tokens.find(t.token, now_ms())) << "refused once the queue answered";
+}
+
+TEST_F(queue_test, the_published_guard_forgets_a_token_whose_time_ran_out) {
+  start(10, 100);
+  auto t = issue(7);
+  advance(tick);
+  ASSERT_TRUE(published->tokens.find(t.token, now_ms()));
+  advance(ttl);
+  EXPECT_EQ(get(t).status, "EXPIRED");
+  EXPECT_FALSE(published->tokens.find(t.token, 0)) << "gone from the guard, whatever the clock";
 }

@@ -3,7 +3,10 @@
 
 #include "actors/seat_manager.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "actors/errors.hpp"
+#include "actors/view_json.hpp"
 #include "tests/support/deterministic.hpp"
 
 using namespace concert;
@@ -19,8 +22,9 @@ constexpr int64_t lee = 2;
 class seat_manager_test : public deterministic {
 protected:
   seat_manager_test()
-    : seats(sys.spawn(seat_manager, concert_info{"2026-12-24", "Xmas", 10, 10000}, hold_time,
-                      store, catalog_actor{})) {
+    : board(std::make_shared<seat_board>()),
+      seats(sys.spawn(seat_manager, concert_info{"2026-12-24", "Xmas", 10, 10000}, hold_time,
+                      store, catalog_actor{}, board)) {
     own(seats);
   }
 
@@ -42,6 +46,16 @@ protected:
     return ask<std::vector<paid_item>>(seats, atom::begin_pay_v, user, ids);
   }
 
+  /// The seat's status in what the seat manager last published.
+  std::string published_status(int32_t seat) {
+    auto snapshot = board->latest();
+    if (snapshot == nullptr)
+      return "nothing published";
+    auto seats = nlohmann::json::parse(snapshot->body).at("seats");
+    return seats.at(static_cast<size_t>(seat - 1)).at("status").get<std::string>();
+  }
+
+  std::shared_ptr<seat_board> board;
   seat_manager_actor seats;
 };
 
@@ -223,4 +237,56 @@ TEST_F(seat_manager_test, recovery_rearms_live_holds_and_expires_lapsed_ones) {
   EXPECT_EQ(seat_status(4), "AVAILABLE");
   advance(std::chrono::milliseconds{60'000});
   EXPECT_EQ(status_of(11), "EXPIRED") << "the re-armed timer keeps the original expiry";
+}
+
+TEST_F(seat_manager_test, the_published_seats_answer_as_the_seat_manager_does) {
+  run();
+  EXPECT_EQ(published_status(3), "AVAILABLE");
+  ASSERT_TRUE(hold(kim, 3));
+  EXPECT_EQ(published_status(3), "HELD");
+  auto list = ask<seat_list>(seats, atom::get_v, atom::seats_v);
+  EXPECT_EQ(board->latest()->body, json_text(encode(*list)));
+  EXPECT_EQ(board->latest()->available, 9);
+}
+
+TEST_F(seat_manager_test, a_seat_being_held_is_published_taken_before_its_hold_is_answered) {
+  script->commit_at_once = false;
+  auto pending = self->request(seats, 3600s, atom::hold_v, kim, int32_t{3}, idempotency_claim{});
+  run();
+  EXPECT_EQ(published_status(3), "HELD");
+  commit();
+  pending.receive([](reservation_view&) {}, [](caf::error& e) { FAIL() << caf::to_string(e); });
+}
+
+TEST_F(seat_manager_test, a_lapsed_seat_is_published_free_only_once_its_release_is_written) {
+  auto r = hold(kim, 3);
+  script->commit_at_once = false;
+  advance(hold_time);
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED");
+  // What would free it: the release committing. Until then a new hold
+  // would break the database's unique index.
+  EXPECT_EQ(published_status(3), "HELD");
+  EXPECT_EQ(seat_status(3), "HELD");
+  commit();
+  EXPECT_EQ(published_status(3), "AVAILABLE");
+  script->commit_at_once = true;
+  EXPECT_TRUE(hold(lee, 3));
+}
+
+TEST_F(seat_manager_test, a_lapse_the_database_refused_is_written_again) {
+  auto r = hold(kim, 3);
+  script->commit_failure = make_error(ec::database_unavailable);
+  advance(hold_time);
+  EXPECT_EQ(published_status(3), "HELD");
+  script->commit_failure = caf::error{};
+  advance(1s);
+  EXPECT_EQ(published_status(3), "AVAILABLE");
+  EXPECT_EQ(script->releases_written.back().reservation_id, r->reservation_id);
+}
+
+TEST_F(seat_manager_test, a_sold_seat_is_published_before_the_payment_is_acknowledged) {
+  auto r = hold(kim, 3);
+  ASSERT_TRUE(begin_pay({r->reservation_id}));
+  EXPECT_TRUE(ask<bool>(seats, atom::commit_pay_v, std::vector<int64_t>{r->reservation_id}));
+  EXPECT_EQ(published_status(3), "SOLD");
 }

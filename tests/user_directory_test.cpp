@@ -22,8 +22,8 @@ const std::string xmas = "2026-12-24";
 class user_directory_test : public deterministic {
 protected:
   user_directory_test()
-    : catalog(sys.spawn(concert::catalog, store, std::chrono::milliseconds{300'000})),
-      queue(sys.spawn(concert::queue, queue_settings{}, store)),
+    : catalog(sys.spawn(concert::catalog, store, std::chrono::milliseconds{300'000}, published)),
+      queue(sys.spawn(concert::queue, queue_settings{}, store, published)),
       users(sys.spawn(concert::user_directory, store, catalog, queue, int32_t{1}, idle)) {
     own(catalog);
     own(queue);

@@ -6,8 +6,8 @@ build_dir="$project_root/build"
 pg_bin=/usr/lib/postgresql/15/bin
 
 packages=(build-essential cmake pkg-config libcaf-dev libcpp-httplib-dev
-          nlohmann-json3-dev libpq-dev libssl-dev libboost1.74-dev postgresql-15 postgresql-client-15
-          libgtest-dev googletest curl wrk jq)
+          nlohmann-json3-dev libpq-dev libssl-dev libboost1.74-dev liburcu-dev
+          postgresql-15 postgresql-client-15 libgtest-dev googletest curl wrk jq)
 
 say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 

@@ -12,6 +12,7 @@
 #include <caf/sec.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/published.hpp"
 #include "tests/support/scripted_store.hpp"
 
 namespace concert::testing {
@@ -66,6 +67,8 @@ protected:
   caf::scoped_actor self;
   std::shared_ptr<store_script> script;
   store_actor store;
+  /// Where the queue, the catalog and the seat managers publish for the edge.
+  published_ptr published = std::make_shared<published_state>();
   std::vector<caf::actor> owned;
 };
 

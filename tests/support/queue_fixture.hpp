@@ -16,7 +16,8 @@ protected:
   static constexpr std::chrono::milliseconds ttl{600'000};
 
   void start(int64_t batch, int64_t max_active) {
-    queue = sys.spawn(concert::queue, queue_settings{batch, tick, max_active, ttl}, store);
+    queue = sys.spawn(concert::queue, queue_settings{batch, tick, max_active, ttl}, store,
+                      published);
     own(queue);
     ASSERT_TRUE(ask<int32_t>(queue, atom::recover_v));
   }

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "support/snapshot_slot.hpp"
+
+/// What the actors publish so that the edge answers hot reads without a
+/// mailbox round trip (DESIGN.md principle 9). Each slot has one writer,
+/// the actor owning that state; the edge only reads.
+namespace concert {
+
+/// A date's seats, as `GET /api/concerts/{date}/seats` answers them. A
+/// seat shows AVAILABLE only once its release is in the database.
+struct seat_snapshot {
+  int32_t available = 0;
+  /// Counts the seat manager's publications.
+  uint64_t version = 0;
+  std::string body;
+};
+using seat_board = snapshot_slot<seat_snapshot>;
+
+/// Every concert's seat board, by date: changes only when a concert is added.
+using concert_index = std::unordered_map<std::string, std::shared_ptr<seat_board>>;
+
+/// What an ACTIVE token stands for, until its expiry.
+struct active_token {
+  int64_t user_id = 0;
+  /// Wall clock, ms since the epoch: the guard refuses it from then on.
+  int64_t expires_at = 0;
+};
+
+/// The queue's ACTIVE tokens, in shards, so that a change copies one
+/// shard's map rather than all of them. Written by the queue only.
+class token_guard {
+public:
+  /// The token's entry while it is ACTIVE and before its expiry at `now_ms`.
+  std::optional<active_token> find(const std::string& token, int64_t now_ms) const;
+
+  /// Adds tokens that became ACTIVE, one publication per shard touched.
+  void add(const std::vector<std::pair<std::string, active_token>>& tokens);
+
+  /// Removes a token that ended; the guard refuses it from the next read.
+  void remove(const std::string& token);
+
+private:
+  using shard = std::unordered_map<std::string, active_token>;
+  static constexpr size_t shard_count = 64;
+  size_t shard_of(const std::string& token) const;
+  std::array<snapshot_slot<shard>, shard_count> shards_;
+};
+
+struct published_state {
+  /// `GET /api/concerts/available_dates`, as the catalog last counted.
+  snapshot_slot<std::string> dates;
+  snapshot_slot<concert_index> concerts;
+  token_guard tokens;
+};
+
+using published_ptr = std::shared_ptr<published_state>;
+
+} // namespace concert
