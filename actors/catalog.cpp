@@ -97,8 +97,12 @@ void hand_out(self_pointer self, const std::vector<reservation_view>& rows,
                   std::vector<reservation_view>(next, end))
       .then(
         [=](int32_t) mutable {
-          if (--*remaining == 0)
+          // Each seat manager's count came before its reply: the dates
+          // list is published with every count before recovery ends.
+          if (--*remaining == 0) {
+            publish_dates(self);
             promise.deliver(concerts);
+          }
         },
         [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
     next = end;

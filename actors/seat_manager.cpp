@@ -115,23 +115,25 @@ void arm_timer(self_pointer self, const reservation& r) {
 /// published seats never show free what the database still holds. A failed
 /// write is tried again a second later.
 void release_lapsed(self_pointer self, int64_t id) {
+  // Frees the seat unless an earlier attempt already did: a retry and a
+  // stale timer may both have sent a release.
+  auto released = [=] {
+    auto& r = known(self->state, id);
+    if (self->state.occupant[static_cast<size_t>(r.seat - 1)] != id)
+      return;
+    free_seat(self, r);
+    publish_soon(self);
+  };
   self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED"})
-    .then(
-      [=](bool) {
-        free_seat(self, known(self->state, id));
-        publish_soon(self);
-      },
-      [=](const caf::error& err) {
-        // Not HELD in the database: an earlier attempt landed after all.
-        if (err == make_error(ec::reservation_not_held)) {
-          free_seat(self, known(self->state, id));
-          publish_soon(self);
-          return;
-        }
-        log::error("hold expiry not written, trying again",
-                   {{"reservation", id}, {"error", caf::to_string(err)}});
-        self->delayed_send(self, std::chrono::seconds{1}, atom::expire_v, id);
-      });
+    .then([=](bool) { released(); },
+          [=](const caf::error& err) {
+            // Not HELD in the database: an earlier attempt landed after all.
+            if (err == make_error(ec::reservation_not_held))
+              return released();
+            log::error("hold expiry not written, trying again",
+                       {{"reservation", id}, {"error", caf::to_string(err)}});
+            self->delayed_send(self, std::chrono::seconds{1}, atom::expire_v, id);
+          });
 }
 
 /// The hold lapses: EXPIRED at once, its seat AVAILABLE once that is

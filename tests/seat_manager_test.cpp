@@ -290,3 +290,19 @@ TEST_F(seat_manager_test, a_sold_seat_is_published_before_the_payment_is_acknowl
   EXPECT_TRUE(ask<bool>(seats, atom::commit_pay_v, std::vector<int64_t>{r->reservation_id}));
   EXPECT_EQ(published_status(3), "SOLD");
 }
+
+TEST_F(seat_manager_test, a_lapse_released_twice_frees_its_seat_once) {
+  auto r = hold(kim, 3);
+  script->commit_at_once = false;
+  advance(hold_time);
+  // A stale timer, or a retry, sends the release again while the first is
+  // being written.
+  self->send(seats, atom::expire_v, r->reservation_id);
+  run();
+  commit();
+  script->commit_at_once = true;
+  EXPECT_EQ(board->latest()->available, 10) << "counted free once, not twice";
+  ASSERT_TRUE(hold(lee, 3));
+  EXPECT_EQ(published_status(3), "HELD");
+  EXPECT_EQ(board->latest()->available, 9);
+}
