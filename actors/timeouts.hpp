@@ -8,6 +8,11 @@ namespace concert {
 /// this bounds a database that hangs.
 constexpr auto store_timeout = std::chrono::seconds{10};
 
+/// How long an actor waits for another that answers from memory, after a
+/// store write (a payment telling its seat managers and the queue): store
+/// plus peer stays within reply_timeout.
+constexpr auto peer_timeout = std::chrono::seconds{2};
+
 /// How long an HTTP handler waits for an actor's answer; longer than
 /// store_timeout, so the actor's own failure arrives first.
 constexpr auto reply_timeout = std::chrono::seconds{15};

@@ -158,11 +158,11 @@ void announce_payment(self_pointer self, std::shared_ptr<payment_run> run, payme
   };
   for (auto& [seats, ids] : run->begun) {
     auto done = taken("seat manager");
-    self->request(seats, store_timeout, atom::commit_pay_v, ids)
+    self->request(seats, peer_timeout, atom::commit_pay_v, ids)
       .then([done](bool) mutable { done(caf::error{}); }, done);
   }
   auto done = taken("queue");
-  self->request(self->state.queue, store_timeout, atom::ended_v, run->token)
+  self->request(self->state.queue, peer_timeout, atom::ended_v, run->token)
     .then([done](bool) mutable { done(caf::error{}); }, done);
 }
 
