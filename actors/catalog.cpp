@@ -28,15 +28,6 @@ void publish_dates(self_pointer self) {
   st.published->dates.publish(std::make_shared<std::string>(json_text(encode(dates_of(st)))));
 }
 
-/// Publishes once the counts already in the mailbox are taken: one encoding
-/// per burst of holds.
-void publish_dates_soon(self_pointer self) {
-  if (self->state.publish_queued)
-    return;
-  self->state.publish_queued = true;
-  self->send(self, atom::publish_v);
-}
-
 /// Publishes every date's seat board, by date, and the dates list.
 void publish_concerts(self_pointer self) {
   auto& st = self->state;
@@ -160,7 +151,7 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
       if (i == self->state.concerts.end() || i->second.available == available)
         return;
       i->second.available = available;
-      publish_dates_soon(self);
+      publish_soon(self, self->state.publish_queued);
     },
     [=](atom::publish) { publish_dates(self); },
   };

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/atoms.hpp"
 #include "support/snapshot_slot.hpp"
 
 /// What the actors publish so that the edge answers hot reads without a
@@ -20,8 +21,6 @@ namespace concert {
 /// seat shows AVAILABLE only once its release is in the database.
 struct seat_snapshot {
   int32_t available = 0;
-  /// Counts the seat manager's publications.
-  uint64_t version = 0;
   std::string body;
 };
 using seat_board = snapshot_slot<seat_snapshot>;
@@ -64,5 +63,16 @@ struct published_state {
 };
 
 using published_ptr = std::shared_ptr<published_state>;
+
+/// Sends `self` one `atom::publish`, behind the messages already in its
+/// mailbox, unless one is on its way (`queued`; the handler clears it): a
+/// burst of changes costs one encoding.
+template <class Self>
+void publish_soon(Self self, bool& queued) {
+  if (queued)
+    return;
+  queued = true;
+  self->send(self, atom::publish_v);
+}
 
 } // namespace concert

@@ -86,20 +86,15 @@ void publish_seats(self_pointer self) {
   auto& st = self->state;
   auto snapshot = std::make_shared<seat_snapshot>();
   snapshot->available = st.available;
-  snapshot->version = ++st.published_version;
   snapshot->body = json_text(encode(list_of(st)));
   st.board->publish(std::move(snapshot));
 }
 
-/// Publishes once the messages already in the mailbox are handled, so a
-/// burst of holds costs one encoding. For changes that only take seats: a
-/// reader seeing them a moment late sees a seat free that a hold is being
-/// written for, and that hold's own answer comes after the publication.
+/// For changes that only take seats: a reader seeing them a moment late
+/// sees a seat free that a hold is being written for, and that hold's own
+/// answer comes after the publication.
 void publish_soon(self_pointer self) {
-  if (self->state.publish_queued)
-    return;
-  self->state.publish_queued = true;
-  self->send(self, atom::publish_v);
+  concert::publish_soon(self, self->state.publish_queued);
 }
 
 /// Arms the expiry timer. A delayed message cannot be cancelled, so it is

@@ -43,7 +43,6 @@ struct seat_manager_state {
   int32_t available = 0;
   /// Where the edge reads the seats without asking.
   std::shared_ptr<seat_board> board;
-  uint64_t published_version = 0;
   /// A publish message is in the mailbox already.
   bool publish_queued = false;
 };

@@ -15,8 +15,7 @@ void exchange::reply(int status, const nlohmann::json& body) {
 }
 
 void exchange::reply_encoded(int status, std::string body) {
-  res_.status = status;
-  res_.set_content(std::move(body), "application/json");
+  send_encoded(res_, status, std::move(body));
   finish();
 }
 

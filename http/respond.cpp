@@ -10,8 +10,12 @@
 namespace concert::http {
 
 void send_json(response& res, int status, const nlohmann::json& body) {
+  send_encoded(res, status, json_text(body));
+}
+
+void send_encoded(response& res, int status, std::string body) {
   res.status = status;
-  res.set_content(json_text(body), "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 void send_error(const request& req, response& res, const request_context& context,

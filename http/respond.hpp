@@ -13,6 +13,9 @@ namespace concert::http {
 /// Writes a JSON body with `status`.
 void send_json(response& res, int status, const nlohmann::json& body);
 
+/// Writes a body that is JSON text already (a published snapshot) with `status`.
+void send_encoded(response& res, int status, std::string body);
+
 /// Writes the problem for `err`, with Retry-After when the error carries
 /// one; server-side failures are logged in full, since the client sees
 /// only a generic detail.
