@@ -22,10 +22,21 @@ std::vector<date_summary> dates_of(const catalog_state& st) {
   return dates;
 }
 
+/// Encodes the entry's line of the dates list after its count changed.
+void relist(catalog_entry& entry) {
+  const auto& c = entry.concert;
+  entry.listed = json_text(encode(date_summary{c.date, c.title, c.total_seats, entry.available}));
+}
+
 void publish_dates(self_pointer self) {
   auto& st = self->state;
   st.publish_queued = false;
-  st.published->dates.publish(std::make_shared<std::string>(json_text(encode(dates_of(st)))));
+  std::vector<const std::string*> listed;
+  listed.reserve(st.concerts.size());
+  for (const auto& [date, entry] : st.concerts)
+    if (entry.available > 0)
+      listed.push_back(&entry.listed);
+  st.published->dates.publish(std::make_shared<std::string>(dates_text(listed)));
 }
 
 /// Publishes every date's seat board, by date, and the dates list.
@@ -46,7 +57,9 @@ catalog_entry& add_concert(self_pointer self, const concert_info& c) {
   auto seats = self->spawn(seat_manager, c, st.hold_duration, st.store,
                            caf::actor_cast<catalog_actor>(self), board);
   self->link_to(seats);
-  return st.concerts[c.date] = catalog_entry{c, seats, std::move(board), c.total_seats};
+  auto& entry = st.concerts[c.date] = catalog_entry{c, seats, std::move(board), c.total_seats, {}};
+  relist(entry);
+  return entry;
 }
 
 caf::result<concert_info> create(self_pointer self, const concert_info& c) {
@@ -151,7 +164,8 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
       if (i == self->state.concerts.end() || i->second.available == available)
         return;
       i->second.available = available;
-      publish_soon(self, self->state.publish_queued);
+      relist(i->second);
+      publish_within(self, self->state.publish_queued, dates_publish_delay);
     },
     [=](atom::publish) { publish_dates(self); },
   };

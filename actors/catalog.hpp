@@ -20,6 +20,9 @@ struct catalog_entry {
   std::shared_ptr<seat_board> board;
   /// As last reported by the seat manager.
   int32_t available = 0;
+  /// This date's entry of the dates list as JSON text, kept so that a
+  /// change of one date's count does not encode all the others again.
+  std::string listed;
 };
 
 struct catalog_state {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -73,6 +74,17 @@ void publish_soon(Self self, bool& queued) {
     return;
   queued = true;
   self->send(self, atom::publish_v);
+}
+
+/// As publish_soon, but `delay` after the first change: for a snapshot so
+/// large that publishing it on every change would cost more than the
+/// changes themselves.
+template <class Self>
+void publish_within(Self self, bool& queued, std::chrono::milliseconds delay) {
+  if (queued)
+    return;
+  queued = true;
+  self->delayed_send(self, delay, atom::publish_v);
 }
 
 } // namespace concert

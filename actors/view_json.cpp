@@ -67,14 +67,34 @@ nlohmann::json encode(const seat_list& list) {
   return {{"date", list.date}, {"title", list.title}, {"seats", std::move(seats)}};
 }
 
+nlohmann::json encode(const date_summary& d) {
+  return {{"date", d.date},
+          {"title", d.title},
+          {"totalSeats", d.total_seats},
+          {"availableSeats", d.available_seats}};
+}
+
 nlohmann::json encode(const std::vector<date_summary>& dates) {
   auto out = json::array();
   for (const auto& d : dates)
-    out.push_back({{"date", d.date},
-                   {"title", d.title},
-                   {"totalSeats", d.total_seats},
-                   {"availableSeats", d.available_seats}});
+    out.push_back(encode(d));
   return {{"dates", std::move(out)}};
+}
+
+std::string dates_text(const std::vector<const std::string*>& encoded) {
+  size_t size = 12;
+  for (const auto* e : encoded)
+    size += e->size() + 1;
+  std::string text;
+  text.reserve(size);
+  text += R"({"dates":[)";
+  for (const auto* e : encoded) {
+    if (text.size() > 10)
+      text += ',';
+    text += *e;
+  }
+  text += "]}";
+  return text;
 }
 
 nlohmann::json encode(const payment_view& p) {

@@ -21,7 +21,11 @@ nlohmann::json encode(const token_view& token);
 nlohmann::json encode(const queue_status& queue);
 nlohmann::json encode(const reservation_view& reservation);
 nlohmann::json encode(const seat_list& seats);
+nlohmann::json encode(const date_summary& date);
 nlohmann::json encode(const std::vector<date_summary>& dates);
+/// The dates list's JSON text from each date's own, already encoded
+/// (`json_text(encode(date))`): the same bytes as encoding the list whole.
+std::string dates_text(const std::vector<const std::string*>& encoded);
 nlohmann::json encode(const payment_view& payment);
 nlohmann::json encode(const std::vector<payment_view>& payments);
 

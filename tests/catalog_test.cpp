@@ -3,6 +3,8 @@
 #include "actors/catalog.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/timeouts.hpp"
+#include "actors/view_json.hpp"
 #include "tests/support/deterministic.hpp"
 
 using namespace concert;
@@ -106,4 +108,26 @@ TEST_F(catalog_test, recovery_loads_live_reservations_once_and_hands_each_date_i
   auto list = ask<seat_list>(*seats, atom::get_v, atom::seats_v);
   EXPECT_EQ(list->seats.at(4).status, "HELD");
   EXPECT_EQ(list->seats.at(0).status, "AVAILABLE") << "xmas's seat 1 stays xmas's";
+}
+
+TEST_F(catalog_test, the_published_dates_list_is_the_answer_byte_for_byte_a_moment_after_a_count_changes) {
+  const concert_info eve{"2026-12-31", "Eve \"live\"", 1, 20000};
+  EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, xmas));
+  EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, eve));
+  auto seats = ask<seat_manager_actor>(catalog, atom::lookup_v, std::string{"2026-12-24"});
+  auto listed = [&] { return *published->dates.latest(); };
+  auto before = listed();
+  EXPECT_TRUE(ask<reservation_view>(*seats, atom::hold_v, int64_t{1}, int32_t{3}, idempotency_claim{}));
+  EXPECT_EQ(listed(), before) << "a count waits for the next publication";
+  advance(dates_publish_delay);
+  auto answered = [&] {
+    return json_text(encode(*ask<std::vector<date_summary>>(catalog, atom::get_v, atom::dates_v)));
+  };
+  EXPECT_EQ(listed(), answered());
+  EXPECT_NE(listed().find(R"("availableSeats":49)"), std::string::npos);
+  auto eves = ask<seat_manager_actor>(catalog, atom::lookup_v, std::string{"2026-12-31"});
+  EXPECT_TRUE(ask<reservation_view>(*eves, atom::hold_v, int64_t{2}, int32_t{1}, idempotency_claim{}));
+  advance(dates_publish_delay);
+  EXPECT_EQ(listed(), answered()) << "a sold-out date leaves both";
+  EXPECT_EQ(listed().find("2026-12-31"), std::string::npos);
 }
