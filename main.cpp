@@ -26,7 +26,7 @@
 #include "http/edge.hpp"
 #include "http/public_routes.hpp"
 #include "persistence/migrations.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_router.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -164,7 +164,8 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::concert>();
   caf::actor_system system{cfg};
-  auto store = system.spawn<caf::detached>(concert::store, settings.database_url);
+  auto store = spawn_store(system, settings.database_url,
+                           static_cast<size_t>(settings.store_writers));
   auto published = std::make_shared<published_state>();
   auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published);
   auto catalog = system.spawn(concert::catalog, store,

@@ -191,6 +191,8 @@ struct stored_answer {
 struct hold_release {
   int64_t reservation_id = 0;
   std::string status;
+  /// The reservation's date, which names the writer that keeps its order.
+  std::string date;
 };
 
 /// What a wallet loads at start: the balance and every reservation of the
@@ -322,7 +324,7 @@ typename Inspector::result_type inspect(Inspector& f, new_hold& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, hold_release& x) {
-  return f(caf::meta::type_name("hold_release"), x.reservation_id, x.status);
+  return f(caf::meta::type_name("hold_release"), x.reservation_id, x.status, x.date);
 }
 
 template <class Inspector>

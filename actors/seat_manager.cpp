@@ -119,7 +119,7 @@ void release_lapsed(self_pointer self, int64_t id) {
     free_seat(self, r);
     publish_soon(self);
   };
-  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED"})
+  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED", self->state.concert.date})
     .then([=](bool) { released(); },
           [=](const caf::error& err) {
             // Not HELD in the database: an earlier attempt landed after all.
@@ -230,7 +230,7 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
              : err;
   r->state = hold_state::cancelling;
   auto promise = self->make_response_promise<reservation_view>();
-  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "CANCELLED"})
+  self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "CANCELLED", self->state.concert.date})
     .then(
       [=](bool) mutable {
         auto& r = known(self->state, id);

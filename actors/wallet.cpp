@@ -30,12 +30,19 @@ void forget_lapsed_holds(self_pointer self) {
 }
 
 /// Runs `then` with the seat manager of `date`, or `failed` with the
-/// catalog's error.
+/// catalog's error. The catalog is asked once per date: seat managers live
+/// as long as the catalog, so the wallet keeps their handles.
 template <class F, class G>
 void with_seats(self_pointer self, const std::string& date, F then, G failed) {
+  if (auto known = self->state.seat_managers.find(date); known != self->state.seat_managers.end())
+    return then(known->second);
   self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
-    .then([=](const seat_manager_actor& seats) mutable { then(seats); },
-          [=](caf::error& err) mutable { failed(std::move(err)); });
+    .then(
+      [=](const seat_manager_actor& seats) mutable {
+        self->state.seat_managers.emplace(date, seats);
+        then(seats);
+      },
+      [=](caf::error& err) mutable { failed(std::move(err)); });
 }
 
 caf::result<user_record> charge(self_pointer self, int64_t amount, const idempotency_claim& claim) {

@@ -39,6 +39,8 @@ struct wallet_state {
   int32_t max_holds = 0;
   store_actor store;
   catalog_actor catalog;
+  /// The seat managers of the dates this wallet has asked the catalog for.
+  std::unordered_map<std::string, seat_manager_actor> seat_managers;
   queue_actor queue;
   /// Who spawned the wallet, and lets it go once it has been idle for
   /// `idle_after` (zero: never).

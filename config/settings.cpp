@@ -117,6 +117,9 @@ const std::vector<spec>& specs() {
             "life of an ACTIVE token"),
     integer("CONCERT_WALLET_IDLE_SECONDS", &settings::wallet_idle_seconds, 60, 604800,
             "a wallet with no request for this long leaves memory until the next one"),
+    integer("CONCERT_STORE_WRITERS", &settings::store_writers, 1, 16,
+            "database connections that write, each a thread of its own; a date's and a user's"
+            " writes always go through the same one"),
     integer("CONCERT_MAX_HOLDS_PER_USER", &settings::max_holds_per_user, 1, 100,
             "concurrent holds per user"),
     text("CONCERT_ADMIN_TOKEN", &settings::admin_token, true,

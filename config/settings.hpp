@@ -26,6 +26,7 @@ struct settings {
   /// A wallet with no request for this long leaves memory; the next
   /// request loads it again.
   int64_t wallet_idle_seconds = 300;
+  int64_t store_writers = 2;
   /// Empty means the admin port asks for no credentials.
   std::string admin_token;
   int64_t rate_limit_rps = 0;

@@ -74,9 +74,97 @@ bool connection::is_open() const {
 }
 
 void connection::reconnect() {
+  prepared_.clear();
   PQreset(raw_.get());
   if (!is_open())
     throw db_error(message_of(raw_.get()), "");
+}
+
+bool connection::is_idle() const {
+  return PQpipelineStatus(raw_.get()) == PQ_PIPELINE_OFF
+         && PQtransactionStatus(raw_.get()) == PQTRANS_IDLE;
+}
+
+pipeline::pipeline(connection& db) : db_(db) {
+  if (PQenterPipelineMode(db_.raw_.get()) != 1)
+    throw db_error(message_of(db_.raw_.get()), "");
+}
+
+pipeline::~pipeline() {
+  // Fails while outcomes are unread, after a throw: the connection then
+  // stays in pipeline mode and its owner drops it (connection::is_idle).
+  PQexitPipelineMode(db_.raw_.get());
+}
+
+void pipeline::send(const statement& s) {
+  auto* conn = db_.raw_.get();
+  auto named = db_.prepared_.find(s.sql);
+  if (named == db_.prepared_.end()) {
+    auto name = "concert_" + std::to_string(++db_.prepared_count_);
+    if (PQsendPrepare(conn, name.c_str(), s.sql.c_str(), 0, nullptr) != 1)
+      throw db_error(message_of(conn), "");
+    named = db_.prepared_.emplace(s.sql, std::move(name)).first;
+    owed_.push_back(s.sql);
+  }
+  std::vector<const char*> values;
+  values.reserve(s.params.size());
+  for (const auto& p : s.params)
+    values.push_back(p ? p->c_str() : nullptr);
+  if (PQsendQueryPrepared(conn, named->second.c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0)
+      != 1)
+    throw db_error(message_of(conn), "");
+  owed_.emplace_back();
+}
+
+std::vector<outcome> pipeline::sync() {
+  auto* conn = db_.raw_.get();
+  if (PQpipelineSync(conn) != 1 || PQflush(conn) != 0)
+    throw db_error(message_of(conn), "");
+  std::vector<outcome> outcomes;
+  outcomes.reserve(owed_.size());
+  auto owed = std::move(owed_);
+  owed_.clear();
+  for (const auto& preparation : owed) {
+    auto* raw = PQgetResult(conn);
+    if (raw == nullptr)
+      throw db_error(message_of(conn), "");
+    result rows{raw};
+    auto status = PQresultStatus(raw);
+    // Each statement's results end with a null.
+    if (auto* extra = PQgetResult(conn)) {
+      PQclear(extra);
+      throw db_error("a statement of a pipeline returned more than one result", "");
+    }
+    if (!preparation.empty()) {
+      // A preparation skipped or refused is sent again next time.
+      if (status != PGRES_COMMAND_OK)
+        db_.prepared_.erase(preparation);
+      continue;
+    }
+    outcome o;
+    switch (status) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+      o.rows = std::move(rows);
+      break;
+    case PGRES_PIPELINE_ABORTED:
+      o.failure = db_error("skipped after an earlier statement failed", "");
+      break;
+    default: {
+      const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+      o.failure = db_error(PQresultErrorMessage(raw), state == nullptr ? "" : state);
+    }
+    }
+    outcomes.push_back(std::move(o));
+  }
+  auto* synced = PQgetResult(conn);
+  if (synced == nullptr)
+    throw db_error(message_of(conn), "");
+  result end{synced};
+  if (PQresultStatus(synced) != PGRES_PIPELINE_SYNC)
+    throw db_error("a pipeline did not end at its sync", "");
+  return outcomes;
 }
 
 transaction::transaction(connection& db) : db_(db) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -56,6 +57,20 @@ private:
 /// A statement parameter in text form; nullopt is SQL NULL.
 using param = std::optional<std::string>;
 
+/// A statement and its parameters, built before it is sent.
+struct statement {
+  std::string sql;
+  std::vector<param> params;
+};
+
+/// What one statement of a pipeline came to: its rows, or its failure
+/// (a statement skipped after an earlier failure fails with an empty
+/// sqlstate).
+struct outcome {
+  std::optional<result> rows;
+  std::optional<db_error> failure;
+};
+
 /// One open connection.
 class connection {
 public:
@@ -73,11 +88,45 @@ public:
   /// True while the server is reachable as far as libpq knows.
   bool is_open() const;
 
+  /// True when the connection is in no transaction and not in pipeline
+  /// mode: after a failure, anything else means it is of no further use.
+  bool is_idle() const;
+
   /// Reconnects with the original settings; throws db_error when it cannot.
   void reconnect();
 
 private:
+  friend class pipeline;
   std::unique_ptr<PGconn, decltype(&PQfinish)> raw_;
+  /// The statements a pipeline has prepared on this connection, by text.
+  std::unordered_map<std::string, std::string> prepared_;
+  uint64_t prepared_count_ = 0;
+};
+
+/// libpq's pipeline mode: statements go out without waiting for each
+/// answer, and one sync reads them all, so a group of statements costs one
+/// round trip. Each statement text is prepared once per connection, the
+/// first time it is sent, and named thereafter. Throws db_error only when the connection fails; a failed
+/// statement is reported in its outcome, and the statements after it up to
+/// the sync are skipped.
+class pipeline {
+public:
+  explicit pipeline(connection& db);
+  ~pipeline();
+  pipeline(const pipeline&) = delete;
+  pipeline& operator=(const pipeline&) = delete;
+
+  void send(const statement& s);
+
+  /// Ends the statements sent so far with a sync and reads their outcomes,
+  /// in the order they were sent.
+  std::vector<outcome> sync();
+
+private:
+  connection& db_;
+  /// What each result the server owes is the answer to, in order: a
+  /// statement's preparation (its text), or the statement itself (empty).
+  std::vector<std::string> owed_;
 };
 
 /// BEGIN on construction; ROLLBACK on destruction unless committed.

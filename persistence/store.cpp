@@ -1,5 +1,6 @@
 #include "persistence/store.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "actors/errors.hpp"
@@ -27,26 +28,49 @@ pg::connection& connected(store_state& st) {
   return *st.db;
 }
 
+using rows_type = std::vector<pg::result>;
+using record_slot = std::optional<pg::statement>;
+
+/// A write as the handlers below describe it.
+template <class T>
+struct write_spec {
+  std::vector<pg::statement> statements;
+  /// The answer the statements' rows give, or the refusal they mean; may
+  /// put the record of an Idempotency-Key's answer in the slot.
+  std::function<caf::expected<T>(rows_type&, record_slot&)> settle;
+  /// The refusal a failed statement means for this request (a unique
+  /// violation: a seat taken), or none when the database failed.
+  std::function<caf::error(const pg::db_error&)> refusal = {};
+};
+
 template <class T>
 class typed_write final : public pending_write {
 public:
-  using statements_fn = std::function<caf::expected<T>(pg::connection&)>;
-
-  typed_write(caf::typed_response_promise<T> promise, statements_fn statements)
-    : promise_(std::move(promise)), statements_(std::move(statements)) {
+  typed_write(caf::typed_response_promise<T> promise, write_spec<T> spec)
+    : promise_(std::move(promise)), spec_(std::move(spec)) {
   }
 
-  void run(pg::connection& db) override {
-    pg::savepoint sp{db};
-    try {
-      outcome_ = statements_(db);
-    } catch (const pg::db_error& e) {
-      if (!db.is_open())
-        throw;
-      outcome_ = unavailable(e);
-    }
-    if (*outcome_)
-      sp.release();
+  const std::vector<pg::statement>& statements() const override {
+    return spec_.statements;
+  }
+
+  bool settle(rows_type& rows) override {
+    record_.reset();
+    outcome_ = spec_.settle(rows, record_);
+    return static_cast<bool>(*outcome_);
+  }
+
+  const record_slot& record() const override {
+    return record_;
+  }
+
+  void refused_by(const pg::db_error& failure, bool by_record) override {
+    caf::error refusal;
+    if (by_record && failure.is_unique_violation())
+      refusal = make_error(ec::idempotency_conflict);
+    else if (!by_record && spec_.refusal)
+      refusal = spec_.refusal(failure);
+    outcome_ = refusal ? std::move(refusal) : unavailable(failure);
   }
 
   void answer(const caf::error& commit_failure) override {
@@ -60,32 +84,117 @@ public:
 
 private:
   caf::typed_response_promise<T> promise_;
-  statements_fn statements_;
+  write_spec<T> spec_;
   std::optional<caf::expected<T>> outcome_;
+  record_slot record_;
 };
 
-/// Commits every queued write in one transaction, then answers them all.
+using write_group = std::vector<std::unique_ptr<pending_write>>;
+
+/// At most this many writes share a transaction, so that a pipeline's
+/// answers never outgrow the socket's buffers.
+constexpr size_t max_group = 128;
+
+const pg::statement begin_statement{"BEGIN", {}};
+const pg::statement commit_statement{"COMMIT", {}};
+const pg::statement rollback_statement{"ROLLBACK", {}};
+
+bool all_succeeded(const std::vector<pg::outcome>& outcomes) {
+  return std::all_of(outcomes.begin(), outcomes.end(), [](auto& o) { return o.rows.has_value(); });
+}
+
+/// Sends the group in two round trips: BEGIN and every write's statements;
+/// then, once every write has settled, the Idempotency-Key records and
+/// COMMIT. False, with nothing committed and the connection out of any
+/// transaction, when a statement failed or a write was refused.
+bool run_pipelined(pg::connection& db, write_group& group) {
+  pg::pipeline pipe{db};
+  pipe.send(begin_statement);
+  for (auto& write : group)
+    for (const auto& s : write->statements())
+      pipe.send(s);
+  auto outcomes = pipe.sync();
+  auto settled = all_succeeded(outcomes);
+  for (size_t at = 1, w = 0; settled && w < group.size(); ++w) {
+    auto& write = *group[w];
+    rows_type rows;
+    for (size_t i = 0; i < write.statements().size(); ++i)
+      rows.push_back(std::move(*outcomes[at++].rows));
+    settled = write.settle(rows);
+  }
+  if (settled) {
+    for (auto& write : group)
+      if (write->record())
+        pipe.send(*write->record());
+    pipe.send(commit_statement);
+    if (all_succeeded(pipe.sync()))
+      return true;
+  }
+  // A segment of its own, so that no failure before it can skip it.
+  pipe.send(rollback_statement);
+  if (!all_succeeded(pipe.sync()))
+    throw pg::db_error("a group of writes could not be rolled back", "");
+  return false;
+}
+
+/// Runs one write in a savepoint of the open transaction, a statement at a
+/// time, so that its refusal rolls back this write alone. Throws only when
+/// the connection fails.
+void run_alone(pg::connection& db, pending_write& write) {
+  pg::savepoint sp{db};
+  auto by_record = false;
+  try {
+    rows_type rows;
+    for (const auto& s : write.statements())
+      rows.push_back(db.exec(s.sql, s.params));
+    if (!write.settle(rows))
+      return;
+    if (const auto& record = write.record()) {
+      by_record = true;
+      db.exec(record->sql, record->params);
+    }
+    sp.release();
+  } catch (const pg::db_error& e) {
+    if (!db.is_open())
+      throw;
+    write.refused_by(e, by_record);
+  }
+}
+
+/// Commits the oldest queued writes in one transaction, then answers them.
 void flush(store_pointer self) {
-  auto batch = std::move(self->state.pending);
-  self->state.pending.clear();
-  if (batch.empty())
+  auto& pending = self->state.pending;
+  if (pending.empty())
     return;
+  auto size = std::min(pending.size(), max_group);
+  write_group group(std::make_move_iterator(pending.begin()),
+                    std::make_move_iterator(pending.begin() + static_cast<ptrdiff_t>(size)));
+  pending.erase(pending.begin(), pending.begin() + static_cast<ptrdiff_t>(size));
+  if (!pending.empty())
+    self->send(self, atom::flush_v);
   caf::error failure;
+  auto& m = metrics::actors();
   auto started = std::chrono::steady_clock::now();
   try {
     auto& db = connected(self->state);
-    pg::transaction tx{db};
-    for (auto& write : batch)
-      write->run(db);
-    tx.commit();
+    if (!run_pipelined(db, group)) {
+      m.commit_groups_replayed.fetch_add(1, std::memory_order_relaxed);
+      pg::transaction tx{db};
+      for (auto& write : group)
+        run_alone(db, *write);
+      tx.commit();
+    }
   } catch (const pg::db_error& e) {
     failure = unavailable(e);
+    // A pipeline cut short, or a transaction left open, leaves the
+    // connection unusable: the next write or read makes a new one.
+    if (self->state.db != nullptr && !self->state.db->is_idle())
+      self->state.db.reset();
   }
-  auto& m = metrics::actors();
   m.commit_seconds.observe(
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  m.commit_batch_size.observe(static_cast<double>(batch.size()));
-  for (auto& write : batch)
+  m.commit_batch_size.observe(static_cast<double>(group.size()));
+  for (auto& write : group)
     write->answer(failure);
 }
 
@@ -93,20 +202,29 @@ void flush(store_pointer self) {
 /// everything already in the mailbox, so writes that arrived together share
 /// one transaction and one fsync.
 template <class T>
-caf::typed_response_promise<T> queue_write(store_pointer self,
-                                           typename typed_write<T>::statements_fn statements) {
+caf::typed_response_promise<T> queue_write(store_pointer self, write_spec<T> spec) {
   auto promise = self->template make_response_promise<T>();
   if (self->state.pending.empty())
     self->send(self, atom::flush_v);
-  self->state.pending.push_back(std::make_unique<typed_write<T>>(promise, std::move(statements)));
+  self->state.pending.push_back(std::make_unique<typed_write<T>>(promise, std::move(spec)));
   return promise;
+}
+
+/// A write of statements whose rows carry nothing to answer.
+caf::typed_response_promise<bool> queue_plain_write(store_pointer self,
+                                                    std::vector<pg::statement> statements) {
+  return queue_write<bool>(self, {std::move(statements),
+                                  [](rows_type&, record_slot&) -> caf::expected<bool> {
+                                    return true;
+                                  }});
 }
 
 /// Runs a read after the queued writes, so a reader sees what was acknowledged.
 template <class T>
 caf::result<T> read(store_pointer self,
                     const std::function<caf::expected<T>(pg::connection&)>& query) {
-  flush(self);
+  while (!self->state.pending.empty())
+    flush(self);
   try {
     auto outcome = query(connected(self->state));
     if (!outcome)
@@ -155,20 +273,16 @@ std::vector<reservation_view> reservations_of(const pg::result& rows) {
   return result;
 }
 
-/// Stores the answer to an Idempotency-Key inside the caller's savepoint,
-/// so it commits with the change it answers or not at all. A key taken by
-/// another request fails the whole write with ec::idempotency_conflict.
-caf::error remember(pg::connection& db, const idempotency_claim& claim, int status,
-                    const nlohmann::json& answer) {
+/// The record of an Idempotency-Key's answer, stored in the transaction of
+/// the change it answers, so it commits with it or not at all; none without
+/// a key. A key taken by another request fails it with a unique violation.
+record_slot record_of(const idempotency_claim& claim, int status, const nlohmann::json& answer) {
   if (claim.key.empty())
-    return {};
-  auto rows = db.exec("INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
-                      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
-                      {claim.scope, std::to_string(claim.user_id), claim.key, claim.request,
-                       std::to_string(status), answer.dump()});
-  if (rows.rows() == 0)
-    return make_error(ec::idempotency_conflict);
-  return {};
+    return std::nullopt;
+  return pg::statement{"INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
+                       " VALUES ($1, $2, $3, $4, $5, $6)",
+                       {claim.scope, std::to_string(claim.user_id), claim.key, claim.request,
+                        std::to_string(status), answer.dump()}};
 }
 
 stored_answer stored_answer_of(pg::connection& db, const std::string& scope, int64_t user,
@@ -185,49 +299,43 @@ bool is_foreign_key_violation(const pg::db_error& e) {
   return e.sqlstate() == "23503";
 }
 
-caf::expected<bool> insert_token(pg::connection& db, const std::string& token, int64_t user) {
-  try {
-    db.exec("INSERT INTO queue_tokens (token, user_id, status) VALUES ($1, $2, 'WAITING')",
-            {token, std::to_string(user)});
-    return true;
-  } catch (const pg::db_error& e) {
-    if (is_foreign_key_violation(e))
-      return make_error(ec::user_not_found, "no user " + std::to_string(user));
-    if (e.is_unique_violation())
-      return make_error(ec::token_already_issued);
-    throw;
-  }
-}
+/// A payment: the debit, the payment row and the confirmations in one
+/// statement, since each needs the one before's result.
+const std::string pay_sql =
+  "WITH debited AS ("
+  "  UPDATE users SET balance = balance - $2::bigint WHERE id = $1::bigint AND balance >= $2::bigint"
+  "  RETURNING balance),"
+  " paid AS ("
+  "  INSERT INTO payments (user_id, amount, balance_after, paid_at)"
+  "  SELECT $1::bigint, $2::bigint, balance, to_timestamp($4::bigint / 1000.0) FROM debited"
+  "  RETURNING id, balance_after),"
+  " confirmed AS ("
+  "  UPDATE reservations r SET status = 'CONFIRMED', payment_id = paid.id FROM paid"
+  "  WHERE r.id = ANY($3::bigint[]) AND r.user_id = $1::bigint AND r.status = 'HELD'"
+  "  RETURNING r.id)"
+  " SELECT paid.id, paid.balance_after, (SELECT count(*) FROM confirmed) FROM paid";
 
-caf::expected<payment_view> record_payment(pg::connection& db, const payment_order& order) {
-  auto user = std::to_string(order.user_id);
-  auto amount = std::to_string(order.amount);
-  auto debited = db.exec("UPDATE users SET balance = balance - $2 WHERE id = $1 AND balance >= $2"
-                         " RETURNING balance",
-                         {user, amount});
-  if (debited.rows() == 0)
-    return make_error(ec::insufficient_balance);
-  auto balance = debited.int64(0, 0);
-  auto payment = db.exec("INSERT INTO payments (user_id, amount, balance_after, paid_at)"
-                         " VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0)) RETURNING id",
-                         {user, amount, std::to_string(balance), std::to_string(order.paid_at)})
-                   .int64(0, 0);
+write_spec<payment_view> payment_write(const payment_order& order) {
   std::vector<int64_t> ids;
   for (const auto& item : order.items)
     ids.push_back(item.reservation_id);
-  auto confirmed = db.exec("UPDATE reservations SET status = 'CONFIRMED', payment_id = $1"
-                           " WHERE id = ANY($2::bigint[]) AND user_id = $3 AND status = 'HELD'"
-                           " RETURNING id",
-                           {std::to_string(payment), array_literal(ids), user});
-  if (confirmed.rows() != static_cast<int>(ids.size()))
-    return make_error(ec::reservation_not_held);
-  db.exec("UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
-          " WHERE token = $1 AND status = 'ACTIVE'",
-          {order.token});
-  payment_view view{payment, order.user_id, order.amount, balance, order.paid_at, order.items};
-  if (auto err = remember(db, order.claim, 201, encode(view)))
-    return err;
-  return view;
+  auto user = std::to_string(order.user_id);
+  return {{{pay_sql,
+            {user, std::to_string(order.amount), array_literal(ids), std::to_string(order.paid_at)}},
+           {"UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
+            " WHERE token = $1 AND status = 'ACTIVE'",
+            {order.token}}},
+          [order, expected = ids.size()](rows_type& rows,
+                                         record_slot& record) -> caf::expected<payment_view> {
+            if (rows[0].rows() == 0)
+              return make_error(ec::insufficient_balance);
+            if (rows[0].int64(0, 2) != static_cast<int64_t>(expected))
+              return make_error(ec::reservation_not_held);
+            payment_view view{rows[0].int64(0, 0), order.user_id, order.amount,
+                              rows[0].int64(0, 1), order.paid_at, order.items};
+            record = record_of(order.claim, 201, encode(view));
+            return view;
+          }};
 }
 
 std::vector<payment_view> payments_of(pg::connection& db, int64_t user) {
@@ -253,24 +361,26 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
   self->state.database_url = std::move(database_url);
   return {
     [=](atom::create, const new_user& user) {
-      return queue_write<user_record>(self, [user](pg::connection& db) -> caf::expected<user_record> {
-        auto row = db.exec("INSERT INTO users (name, key_hash) VALUES ($1, $2) RETURNING id, balance",
-                           {optional_text(user.name), user.key_hash});
-        return user_record{row.int64(0, 0), row.int64(0, 1)};
-      });
+      return queue_write<user_record>(
+        self, {{{"INSERT INTO users (name, key_hash) VALUES ($1, $2) RETURNING id, balance",
+                 {optional_text(user.name), user.key_hash}}},
+               [](rows_type& rows, record_slot&) -> caf::expected<user_record> {
+                 return user_record{rows[0].int64(0, 0), rows[0].int64(0, 1)};
+               }});
     },
     [=](atom::rekey, int64_t user, const std::string& key_hash) {
-      return queue_write<bool>(self, [user, key_hash](pg::connection& db) -> caf::expected<bool> {
-        auto id = std::to_string(user);
-        auto row = db.exec("UPDATE users SET key_hash = $2 WHERE id = $1 RETURNING id", {id, key_hash});
-        if (row.rows() == 0)
-          return make_error(ec::user_not_found, "no user " + id);
-        // A token taken with the old key ends with it, in the same step.
-        db.exec("UPDATE queue_tokens SET status = 'EXPIRED'"
-                " WHERE user_id = $1 AND status IN ('WAITING', 'ACTIVE')",
-                {id});
-        return true;
-      });
+      auto id = std::to_string(user);
+      // A token taken with the old key ends with it, in the same step.
+      return queue_write<bool>(
+        self, {{{"UPDATE users SET key_hash = $2 WHERE id = $1 RETURNING id", {id, key_hash}},
+                {"UPDATE queue_tokens SET status = 'EXPIRED'"
+                 " WHERE user_id = $1 AND status IN ('WAITING', 'ACTIVE')",
+                 {id}}},
+               [id](rows_type& rows, record_slot&) -> caf::expected<bool> {
+                 if (rows[0].rows() == 0)
+                   return make_error(ec::user_not_found, "no user " + id);
+                 return true;
+               }});
     },
     [=](atom::lookup, const std::string& key_hash) {
       return read<int64_t>(self, [key_hash](pg::connection& db) -> caf::expected<int64_t> {
@@ -281,14 +391,15 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::create, const concert_info& c) {
-      return queue_write<concert_info>(self, [c](pg::connection& db) -> caf::expected<concert_info> {
-        auto row = db.exec("INSERT INTO concerts (date, title, total_seats, price)"
-                           " VALUES ($1, $2, $3, $4) ON CONFLICT (date) DO NOTHING RETURNING date",
-                           {c.date, c.title, std::to_string(c.total_seats), std::to_string(c.price)});
-        if (row.rows() == 0)
-          return make_error(ec::date_exists, "a concert on " + c.date + " exists already");
-        return c;
-      });
+      return queue_write<concert_info>(
+        self, {{{"INSERT INTO concerts (date, title, total_seats, price)"
+                 " VALUES ($1, $2, $3, $4) ON CONFLICT (date) DO NOTHING RETURNING date",
+                 {c.date, c.title, std::to_string(c.total_seats), std::to_string(c.price)}}},
+               [c](rows_type& rows, record_slot&) -> caf::expected<concert_info> {
+                 if (rows[0].rows() == 0)
+                   return make_error(ec::date_exists, "a concert on " + c.date + " exists already");
+                 return c;
+               }});
     },
     [=](atom::load, atom::concerts) {
       return read<std::vector<concert_info>>(self, [](pg::connection& db) -> caf::expected<std::vector<concert_info>> {
@@ -303,33 +414,36 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::create, const std::string& token, int64_t user) {
-      return queue_write<bool>(self, [token, user](pg::connection& db) {
-        return insert_token(db, token, user);
-      });
+      auto spec = write_spec<bool>{
+        {{"INSERT INTO queue_tokens (token, user_id, status) VALUES ($1, $2, 'WAITING')",
+          {token, std::to_string(user)}}},
+        [](rows_type&, record_slot&) -> caf::expected<bool> { return true; },
+        [user](const pg::db_error& e) -> caf::error {
+          if (is_foreign_key_violation(e))
+            return make_error(ec::user_not_found, "no user " + std::to_string(user));
+          if (e.is_unique_violation())
+            return make_error(ec::token_already_issued);
+          return {};
+        }};
+      return queue_write<bool>(self, std::move(spec));
     },
     [=](atom::admit, const std::vector<admission>& admitted) {
-      return queue_write<bool>(self, [admitted](pg::connection& db) -> caf::expected<bool> {
-        std::vector<std::string> tokens;
-        std::vector<int64_t> expiries;
-        for (const auto& a : admitted) {
-          tokens.push_back(a.token);
-          expiries.push_back(a.expires_at);
-        }
-        db.exec("UPDATE queue_tokens q SET status = 'ACTIVE',"
-                " expires_at = to_timestamp(a.expires_at / 1000.0)"
-                " FROM unnest($1::uuid[], $2::bigint[]) AS a(token, expires_at)"
-                " WHERE q.token = a.token AND q.status = 'WAITING'",
-                {array_literal(tokens), array_literal(expiries)});
-        return true;
-      });
+      std::vector<std::string> tokens;
+      std::vector<int64_t> expiries;
+      for (const auto& a : admitted) {
+        tokens.push_back(a.token);
+        expiries.push_back(a.expires_at);
+      }
+      return queue_plain_write(self, {{"UPDATE queue_tokens q SET status = 'ACTIVE',"
+                                       " expires_at = to_timestamp(a.expires_at / 1000.0)"
+                                       " FROM unnest($1::uuid[], $2::bigint[]) AS a(token, expires_at)"
+                                       " WHERE q.token = a.token AND q.status = 'WAITING'",
+                                       {array_literal(tokens), array_literal(expiries)}}});
     },
     [=](atom::expire, const std::string& token) {
-      return queue_write<bool>(self, [token](pg::connection& db) -> caf::expected<bool> {
-        db.exec("UPDATE queue_tokens SET status = 'EXPIRED'"
-                " WHERE token = $1 AND status IN ('WAITING', 'ACTIVE')",
-                {token});
-        return true;
-      });
+      return queue_plain_write(self, {{"UPDATE queue_tokens SET status = 'EXPIRED'"
+                                       " WHERE token = $1 AND status IN ('WAITING', 'ACTIVE')",
+                                       {token}}});
     },
     [=](atom::load, atom::tokens) {
       return read<std::vector<token_row>>(self, [](pg::connection& db) -> caf::expected<std::vector<token_row>> {
@@ -343,14 +457,12 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::update, const queue_status& controls) {
-      return queue_write<bool>(self, [controls](pg::connection& db) -> caf::expected<bool> {
-        db.exec("INSERT INTO queue_controls (id, paused, batch_size, interval_ms)"
-                " VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET paused = $1,"
-                " batch_size = $2, interval_ms = $3, changed_at = now()",
-                {controls.paused ? "true" : "false", std::to_string(controls.batch_size),
-                 std::to_string(controls.interval_ms)});
-        return true;
-      });
+      return queue_plain_write(self, {{"INSERT INTO queue_controls (id, paused, batch_size, interval_ms)"
+                                       " VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET paused = $1,"
+                                       " batch_size = $2, interval_ms = $3, changed_at = now()",
+                                       {controls.paused ? "true" : "false",
+                                        std::to_string(controls.batch_size),
+                                        std::to_string(controls.interval_ms)}}});
     },
     [=](atom::load, atom::status) {
       return read<stored_controls>(self, [](pg::connection& db) -> caf::expected<stored_controls> {
@@ -383,20 +495,23 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::charge, const new_charge& c) {
-      return queue_write<int64_t>(self, [c](pg::connection& db) -> caf::expected<int64_t> {
-        auto user = std::to_string(c.user_id);
-        auto row = db.exec("UPDATE users SET balance = balance + $2"
-                           " WHERE id = $1 AND balance + $2 <= 1000000000000000 RETURNING balance",
-                           {user, std::to_string(c.amount)});
-        if (row.rows() == 0)
-          return make_error(ec::invalid_amount, "the balance would pass 10^15");
-        db.exec("INSERT INTO charges (user_id, amount) VALUES ($1, $2)",
-                {user, std::to_string(c.amount)});
-        auto balance = row.int64(0, 0);
-        if (auto err = remember(db, c.claim, 200, encode(user_record{c.user_id, balance})))
-          return err;
-        return balance;
-      });
+      auto user = std::to_string(c.user_id);
+      auto amount = std::to_string(c.amount);
+      // The charge's row goes in whatever the update did (a refused charge
+      // is rolled back whole), but never for a user who does not exist.
+      return queue_write<int64_t>(
+        self, {{{"UPDATE users SET balance = balance + $2"
+                 " WHERE id = $1 AND balance + $2 <= 1000000000000000 RETURNING balance",
+                 {user, amount}},
+                {"INSERT INTO charges (user_id, amount) SELECT id, $2 FROM users WHERE id = $1",
+                 {user, amount}}},
+               [c](rows_type& rows, record_slot& record) -> caf::expected<int64_t> {
+                 if (rows[0].rows() == 0)
+                   return make_error(ec::invalid_amount, "the balance would pass 10^15");
+                 auto balance = rows[0].int64(0, 0);
+                 record = record_of(c.claim, 200, encode(user_record{c.user_id, balance}));
+                 return balance;
+               }});
     },
     [=](atom::idempotent, const std::string& scope, int64_t user, const std::string& key) {
       return read<stored_answer>(self, [=](pg::connection& db) -> caf::expected<stored_answer> {
@@ -420,35 +535,36 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::create, const new_hold& hold) {
-      return queue_write<int64_t>(self, [hold](pg::connection& db) -> caf::expected<int64_t> {
-        try {
-          auto id = db.exec("INSERT INTO reservations (user_id, concert_date, seat, price, status,"
-                            " expires_at) VALUES ($1, $2, $3, $4, 'HELD',"
-                            " to_timestamp($5::bigint / 1000.0)) RETURNING id",
-                            {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
-                             std::to_string(hold.price), std::to_string(hold.expires_at)})
-                      .int64(0, 0);
+      auto spec = write_spec<int64_t>{
+        {{"INSERT INTO reservations (user_id, concert_date, seat, price, status,"
+          " expires_at) VALUES ($1, $2, $3, $4, 'HELD',"
+          " to_timestamp($5::bigint / 1000.0)) RETURNING id",
+          {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
+           std::to_string(hold.price), std::to_string(hold.expires_at)}}},
+        [hold](rows_type& rows, record_slot& record) -> caf::expected<int64_t> {
+          auto id = rows[0].int64(0, 0);
           reservation_view view{id,         hold.user_id, hold.date, hold.seat,
                                 hold.price, "HELD",       hold.expires_at};
-          if (auto err = remember(db, hold.claim, 201, encode(view)))
-            return err;
+          record = record_of(hold.claim, 201, encode(view));
           return id;
-        } catch (const pg::db_error& e) {
+        },
+        [](const pg::db_error& e) -> caf::error {
           if (e.is_unique_violation())
             return make_error(ec::seat_unavailable);
-          throw;
-        }
-      });
+          return {};
+        }};
+      return queue_write<int64_t>(self, std::move(spec));
     },
     [=](atom::release, const hold_release& change) {
-      return queue_write<bool>(self, [change](pg::connection& db) -> caf::expected<bool> {
-        auto rows = db.exec("UPDATE reservations SET status = $2 WHERE id = $1 AND status = 'HELD'"
-                            " RETURNING id",
-                            {std::to_string(change.reservation_id), change.status});
-        if (rows.rows() == 0)
-          return make_error(ec::reservation_not_held);
-        return true;
-      });
+      return queue_write<bool>(
+        self, {{{"UPDATE reservations SET status = $2 WHERE id = $1 AND status = 'HELD'"
+                 " RETURNING id",
+                 {std::to_string(change.reservation_id), change.status}}},
+               [](rows_type& rows, record_slot&) -> caf::expected<bool> {
+                 if (rows[0].rows() == 0)
+                   return make_error(ec::reservation_not_held);
+                 return true;
+               }});
     },
     [=](atom::load, atom::reservations) {
       return read<std::vector<reservation_view>>(self, [](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {
@@ -460,9 +576,7 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::pay, const payment_order& order) {
-      return queue_write<payment_view>(self, [order](pg::connection& db) {
-        return record_payment(db, order);
-      });
+      return queue_write<payment_view>(self, payment_write(order));
     },
     [=](atom::flush) { flush(self); },
     [=](atom::ping) {

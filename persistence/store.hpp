@@ -13,15 +13,30 @@
 
 namespace concert {
 
-/// One request's statements, run inside the group's transaction and answered
-/// after its commit.
+/// One request's write: statements whose parameters are fixed before any
+/// of them runs, so that a group of writes can go to PostgreSQL in one
+/// pipeline, and how their rows answer the request. Each write of a group
+/// commits with the group or not at all; a write that is refused (a seat
+/// taken, too little money) sends the group again one write at a time,
+/// each in a savepoint, so that the refusal changes nothing.
 class pending_write {
 public:
   virtual ~pending_write() = default;
-  /// Runs the statements inside a savepoint of the open transaction; a
-  /// failure of this request alone is kept for its answer.
-  virtual void run(pg::connection& db) = 0;
-  /// Answers the requester: the outcome of run, or the commit's failure.
+
+  virtual const std::vector<pg::statement>& statements() const = 0;
+
+  /// Reads the statements' rows; false when they refuse the request (the
+  /// refusal is kept for its answer). On success the write may add one
+  /// last statement: the record of an Idempotency-Key's answer, which
+  /// refuses the request when the key is taken.
+  virtual bool settle(std::vector<pg::result>& rows) = 0;
+  virtual const std::optional<pg::statement>& record() const = 0;
+
+  /// Keeps the refusal a statement's failure means for this request (a
+  /// unique violation), or the database's failure when it means none.
+  virtual void refused_by(const pg::db_error& failure, bool by_record) = 0;
+
+  /// Answers the requester: the settled outcome, or the commit's failure.
   virtual void answer(const caf::error& commit_failure) = 0;
 };
 

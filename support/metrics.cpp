@@ -127,6 +127,9 @@ void domain::write(std::string& out) const {
   commit_seconds.write(out, "concert_db_commit_seconds", "");
   header(out, "concert_db_commit_batch_size", "histogram", "Writes committed in one transaction.");
   commit_batch_size.write(out, "concert_db_commit_batch_size", "");
+  single("concert_db_groups_replayed_total", "counter",
+         "Groups of writes run again one write at a time, after one of them was refused.",
+         commit_groups_replayed.load(relaxed));
 }
 
 domain& actors() {

@@ -58,6 +58,7 @@ struct domain {
   std::atomic<uint64_t> events_sent{0};
   histogram commit_seconds{latency_buckets()};
   histogram commit_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+  std::atomic<uint64_t> commit_groups_replayed{0};
 
   /// Appends every series above.
   void write(std::string& out) const;
