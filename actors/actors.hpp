@@ -60,6 +60,10 @@ using store_actor = caf::typed_actor<
   // Every live (HELD or CONFIRMED) reservation of every date, by date then
   // id: one pass over the partial index, for recovery.
   caf::replies_to<atom::load, atom::reservations>::with<std::vector<reservation_view>>,
+  // The reservations with these ids, of any status, by id; for a wallet
+  // asking after reservations that ended and their seat manager let go.
+  caf::replies_to<atom::load, atom::reservations, std::vector<int64_t>>::with<
+    std::vector<reservation_view>>,
   // Debits, records the payment, confirms the holds and expires the token, all at once.
   caf::replies_to<atom::pay, payment_order>::with<payment_view>,
   // Commits the writes queued so far; the store sends it to itself.

@@ -111,12 +111,15 @@ void arm_timer(self_pointer self, const reservation& r) {
 /// write is tried again a second later.
 void release_lapsed(self_pointer self, int64_t id) {
   // Frees the seat unless an earlier attempt already did: a retry and a
-  // stale timer may both have sent a release.
+  // stale timer may both have sent a release. The ended reservation is then
+  // let go: the database has it, and its wallet asks there.
   auto released = [=] {
-    auto& r = known(self->state, id);
-    if (self->state.occupant[static_cast<size_t>(r.seat - 1)] != id)
+    auto& st = self->state;
+    auto i = st.reservations.find(id);
+    if (i == st.reservations.end() || st.occupant[static_cast<size_t>(i->second.seat - 1)] != id)
       return;
-    free_seat(self, r);
+    free_seat(self, i->second);
+    st.reservations.erase(i);
     publish_soon(self);
   };
   self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED", self->state.concert.date})
@@ -239,6 +242,8 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
         free_seat(self, r);
         publish_seats(self);
         promise.deliver(view_of(self->state, r));
+        // Ended: the database has it, and its wallet answers for it now.
+        self->state.reservations.erase(id);
       },
       [=](caf::error& err) mutable {
         resume_hold(self, known(self->state, id));

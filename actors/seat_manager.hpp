@@ -39,6 +39,9 @@ struct seat_manager_state {
   /// The reservation occupying each seat (index seat - 1): 0 when free,
   /// `being_written` while its hold is being inserted.
   std::vector<int64_t> occupant;
+  /// Live reservations only (HELD, being paid or cancelled, CONFIRMED),
+  /// and a lapsed one until its release is written: one that has ended is
+  /// let go, and its wallet answers for it from the database.
   std::unordered_map<int64_t, reservation> reservations;
   int32_t available = 0;
   /// Where the edge reads the seats without asking.

@@ -119,6 +119,60 @@ caf::error refusal_of_ended(const reservation_view& r, bool paying) {
   return make_error(ec::reservation_not_held, "reservation " + id + " is " + r.status);
 }
 
+/// Notes a reservation that has ended, so the wallet answers for it itself
+/// from now on.
+void note_ended(self_pointer self, const reservation_view& r) {
+  if (r.status != "EXPIRED" && r.status != "CANCELLED")
+    return;
+  self->state.holds.erase(r.reservation_id);
+  self->state.ended[r.reservation_id] = r;
+}
+
+/// A seat manager lets a reservation go once it has ended, and then no
+/// longer knows it; the wallet knows the ids are this user's, so it reads
+/// them from the database instead, notes the ended ones, and runs `then`
+/// with the rows (by id), or `failed` with the store's error.
+template <class F, class G>
+void with_stored(self_pointer self, std::vector<int64_t> ids, F then, G failed) {
+  self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v, std::move(ids))
+    .then(
+      [=](std::vector<reservation_view>& rows) mutable {
+        for (const auto& r : rows)
+          note_ended(self, r);
+        then(rows);
+      },
+      [=](caf::error& err) mutable { failed(std::move(err)); });
+}
+
+bool is_not_found(const caf::error& err) {
+  return err == make_error(ec::reservation_not_found);
+}
+
+/// Answers a seat manager's error about one of this user's reservations. A
+/// RESERVATION_NOT_FOUND there means it has ended and been let go: the row
+/// is read from the database and `answer` makes the reply of it. Any other
+/// error is the reply.
+template <class F>
+void unless_let_go(self_pointer self, int64_t id, caf::error err,
+                   caf::typed_response_promise<reservation_view> promise, F answer) {
+  if (!is_not_found(err)) {
+    promise.deliver(std::move(err));
+    return;
+  }
+  with_stored(
+    self, {id},
+    [=](std::vector<reservation_view>& rows) mutable {
+      caf::expected<reservation_view> reply = make_error(ec::reservation_not_found);
+      if (!rows.empty())
+        reply = answer(rows.front());
+      if (reply)
+        promise.deliver(std::move(*reply));
+      else
+        promise.deliver(reply.error());
+    },
+    [=](caf::error e) mutable { promise.deliver(std::move(e)); });
+}
+
 /// Runs `then` with the date of one of this user's reservations, or answers
 /// RESERVATION_NOT_FOUND.
 template <class F>
@@ -231,7 +285,21 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
             run->items.insert(run->items.end(), items.begin(), items.end());
             begin_next(self, run);
           },
-          [=](caf::error& err) mutable { refused(std::move(err)); });
+          [=](caf::error& err) mutable {
+            if (!is_not_found(err))
+              return refused(std::move(err));
+            // One of the ids has ended and been let go: answer for it as
+            // for one that had ended at load.
+            with_stored(
+              self, run->by_date[index].second,
+              [=](std::vector<reservation_view>& rows) mutable {
+                for (const auto& r : rows)
+                  if (self->state.ended.count(r.reservation_id) > 0)
+                    return refused(refusal_of_ended(r, true));
+                refused(make_error(ec::reservation_not_found));
+              },
+              refused);
+          });
     },
     refused);
 }
@@ -326,7 +394,12 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
         return ended->second;
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
-        promise.delegate(seats, atom::get_v, id, self->state.user_id);
+        self->request(seats, store_timeout, atom::get_v, id, self->state.user_id)
+          .then([=](reservation_view& r) mutable { promise.deliver(std::move(r)); },
+                [=](caf::error& err) mutable {
+                  unless_let_go(self, id, std::move(err), promise,
+                                [](const reservation_view& r) { return r; });
+                });
       });
     },
     [=](atom::cancel, int64_t id) -> caf::result<reservation_view> {
@@ -337,10 +410,14 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
         self->request(seats, store_timeout, atom::cancel_v, id, self->state.user_id)
           .then(
             [=](reservation_view& r) mutable {
-              self->state.holds.erase(id);
+              note_ended(self, r);
               promise.deliver(std::move(r));
             },
-            [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+            [=](caf::error& err) mutable {
+              unless_let_go(self, id, std::move(err), promise, [](const reservation_view& r) {
+                return caf::expected<reservation_view>{refusal_of_ended(r, false)};
+              });
+            });
       });
     },
     [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids,

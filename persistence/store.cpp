@@ -575,6 +575,13 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
                                          " ORDER BY concert_date, id"));
       });
     },
+    [=](atom::load, atom::reservations, const std::vector<int64_t>& ids) {
+      return read<std::vector<reservation_view>>(self, [ids](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {
+        return reservations_of(db.exec("SELECT " + reservation_columns
+                                         + " FROM reservations WHERE id = ANY($1::bigint[]) ORDER BY id",
+                                       {array_literal(ids)}));
+      });
+    },
     [=](atom::pay, const payment_order& order) {
       return queue_write<payment_view>(self, payment_write(order));
     },

@@ -101,6 +101,9 @@ store_actor::behavior_type store_router(router_pointer self, std::vector<store_a
     [=, &st](atom::load load, atom::reservations what) {
       return self->delegate(st.reader, load, what);
     },
+    [=, &st](atom::load load, atom::reservations what, const std::vector<int64_t>& ids) {
+      return self->delegate(st.reader, load, what, ids);
+    },
     [=, &st](atom::pay pay, const payment_order& order) {
       return self->delegate(st.writer_of(order.user_id), pay, order);
     },

@@ -37,9 +37,20 @@ protected:
     return list->seats.at(static_cast<size_t>(seat - 1)).status;
   }
 
+  /// The reservation's status as the seat manager answers it. One that
+  /// has ended and been let go once its release was written is "EXPIRED,
+  /// let go" (or CANCELLED): the seat manager no longer knows it, and the
+  /// database has that status.
   std::string status_of(int64_t id, int64_t user = kim) {
     auto r = ask<reservation_view>(seats, atom::get_v, id, user);
-    return r ? r->status : caf::to_string(r.error());
+    if (r)
+      return r->status;
+    if (r.error() != make_error(ec::reservation_not_found))
+      return caf::to_string(r.error());
+    for (auto i = script->releases_written.rbegin(); i != script->releases_written.rend(); ++i)
+      if (i->reservation_id == id)
+        return i->status + ", let go";
+    return "not found";
   }
 
   caf::expected<std::vector<paid_item>> begin_pay(std::vector<int64_t> ids, int64_t user = kim) {
@@ -115,7 +126,7 @@ TEST_F(seat_manager_test, hold_lapses_exactly_at_the_hold_time_and_not_a_tick_be
   EXPECT_EQ(seat_status(3), "HELD");
   EXPECT_TRUE(script->releases_written.empty());
   advance(1ms);
-  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED");
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED, let go");
   EXPECT_EQ(seat_status(3), "AVAILABLE");
   ASSERT_EQ(script->releases_written.size(), 1u);
   EXPECT_EQ(script->releases_written[0].status, "EXPIRED");
@@ -131,7 +142,7 @@ TEST_F(seat_manager_test, a_stale_expiry_after_cancel_changes_nothing) {
   ASSERT_TRUE(second);
   advance(hold_time / 2);
   EXPECT_EQ(status_of(second->reservation_id, lee), "HELD") << "the first hold's timer is stale";
-  EXPECT_EQ(status_of(first->reservation_id), "CANCELLED");
+  EXPECT_EQ(status_of(first->reservation_id), "CANCELLED, let go");
   EXPECT_EQ(seat_status(3), "HELD");
 }
 
@@ -164,7 +175,7 @@ TEST_F(seat_manager_test, a_failed_payment_after_the_hold_time_lapses_the_hold_a
   advance(1ms);
   self->send(seats, atom::abort_pay_v, std::vector<int64_t>{r->reservation_id});
   run();
-  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED");
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED, let go");
   EXPECT_EQ(seat_status(3), "AVAILABLE");
 }
 
@@ -175,15 +186,42 @@ TEST_F(seat_manager_test, a_failed_payment_in_time_leaves_the_hold) {
   run();
   EXPECT_EQ(status_of(r->reservation_id), "HELD");
   advance(hold_time);
-  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED") << "and it still lapses on time";
+  EXPECT_EQ(status_of(r->reservation_id), "EXPIRED, let go") << "and it still lapses on time";
 }
 
-TEST_F(seat_manager_test, paying_a_lapsed_hold_is_hold_expired) {
+TEST_F(seat_manager_test, paying_a_lapsed_hold_is_hold_expired_until_it_is_let_go) {
   auto r = hold(kim, 3);
+  script->commit_at_once = false;
   advance(hold_time);
   auto paid = begin_pay({r->reservation_id});
   ASSERT_FALSE(paid);
   EXPECT_EQ(paid.error(), make_error(ec::hold_expired));
+  commit();
+  auto later = begin_pay({r->reservation_id});
+  ASSERT_FALSE(later);
+  EXPECT_EQ(later.error(), make_error(ec::reservation_not_found))
+    << "let go once its release is written; the wallet answers for it";
+}
+
+TEST_F(seat_manager_test, an_ended_reservation_leaves_memory_once_its_release_is_written) {
+  auto lapsing = hold(kim, 3);
+  auto cancelling = hold(kim, 4);
+  script->commit_at_once = false;
+  advance(hold_time - 1ms);
+  auto cancel = self->request(seats, 3600s, atom::cancel_v, cancelling->reservation_id, kim);
+  run();
+  advance(1ms);
+  EXPECT_EQ(status_of(lapsing->reservation_id), "EXPIRED") << "kept while its release is written";
+  EXPECT_EQ(status_of(cancelling->reservation_id), "HELD") << "being cancelled";
+  commit();
+  cancel.receive([](reservation_view& r) { EXPECT_EQ(r.status, "CANCELLED"); },
+                 [](caf::error& e) { FAIL() << caf::to_string(e); });
+  EXPECT_EQ(status_of(lapsing->reservation_id), "EXPIRED, let go");
+  EXPECT_EQ(status_of(cancelling->reservation_id), "CANCELLED, let go");
+  EXPECT_EQ(seat_status(3), "AVAILABLE");
+  EXPECT_EQ(seat_status(4), "AVAILABLE");
+  script->commit_at_once = true;
+  EXPECT_TRUE(hold(lee, 3)) << "the seat is free for the next hold";
 }
 
 TEST_F(seat_manager_test, a_hold_being_paid_cannot_be_paid_or_cancelled_again) {
@@ -213,7 +251,8 @@ TEST_F(seat_manager_test, one_refused_hold_refuses_the_whole_payment) {
   ASSERT_TRUE(ask<reservation_view>(seats, atom::cancel_v, b->reservation_id, kim));
   auto paid = begin_pay({a->reservation_id, b->reservation_id});
   ASSERT_FALSE(paid);
-  EXPECT_EQ(paid.error(), make_error(ec::reservation_not_held));
+  EXPECT_EQ(paid.error(), make_error(ec::reservation_not_found))
+    << "the cancelled hold was let go; its wallet says RESERVATION_NOT_HELD";
   EXPECT_TRUE(begin_pay({a->reservation_id})) << "the first hold was left as it was";
 }
 
@@ -229,14 +268,14 @@ TEST_F(seat_manager_test, recovery_rearms_live_holds_and_expires_lapsed_ones) {
   };
   EXPECT_EQ(*ask<int32_t>(seats, atom::recover_v, live), 3);
   EXPECT_EQ(status_of(11), "HELD");
-  EXPECT_EQ(status_of(12), "EXPIRED") << "lapsed while the server was down";
+  EXPECT_EQ(status_of(12), "EXPIRED, let go") << "lapsed while the server was down";
   EXPECT_EQ(status_of(13, lee), "CONFIRMED");
   EXPECT_EQ(seat_status(1), "HELD");
   EXPECT_EQ(seat_status(2), "AVAILABLE");
   EXPECT_EQ(seat_status(3), "SOLD");
   EXPECT_EQ(seat_status(4), "AVAILABLE");
   advance(std::chrono::milliseconds{60'000});
-  EXPECT_EQ(status_of(11), "EXPIRED") << "the re-armed timer keeps the original expiry";
+  EXPECT_EQ(status_of(11), "EXPIRED, let go") << "the re-armed timer keeps the original expiry";
 }
 
 TEST_F(seat_manager_test, the_published_seats_answer_as_the_seat_manager_does) {

@@ -193,3 +193,26 @@ TEST_F(wallet_test, reservations_that_had_ended_when_it_loaded_are_answered_by_t
   EXPECT_EQ(gone.error(), make_error(ec::reservation_not_held));
   EXPECT_EQ(balance(), 10000);
 }
+
+TEST_F(wallet_test, reservations_their_seat_manager_let_go_are_answered_from_the_database) {
+  open(50000);
+  auto lapsed = hold(xmas, 1);
+  auto cancelled = hold(xmas, 2);
+  ASSERT_TRUE(ask<reservation_view>(wallet, atom::cancel_v, cancelled->reservation_id));
+  advance(hold_time);
+  auto seats = ask<seat_manager_actor>(catalog, atom::lookup_v, xmas);
+  auto there = ask<reservation_view>(*seats, atom::get_v, lapsed->reservation_id, kim);
+  ASSERT_FALSE(there) << "what would keep it: the seat manager holding ended reservations";
+  EXPECT_EQ(status_of(lapsed->reservation_id), "EXPIRED");
+  EXPECT_EQ(status_of(cancelled->reservation_id), "CANCELLED");
+  auto again = ask<reservation_view>(wallet, atom::cancel_v, lapsed->reservation_id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), make_error(ec::reservation_not_held));
+  auto late = pay({lapsed->reservation_id});
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error(), make_error(ec::hold_expired));
+  auto gone = pay({cancelled->reservation_id});
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error(), make_error(ec::reservation_not_held));
+  EXPECT_EQ(balance(), 50000);
+}

@@ -1,5 +1,7 @@
 #include "tests/support/scripted_store.hpp"
 
+#include <algorithm>
+
 #include "actors/errors.hpp"
 
 namespace concert::testing {
@@ -108,7 +110,19 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     },
     [=](atom::release, const hold_release& change) {
       script->releases_written.push_back(change);
+      for (auto& [user, wallet] : script->wallets)
+        for (auto& r : wallet.reservations)
+          if (r.reservation_id == change.reservation_id)
+            r.status = change.status;
       return write(self, script, true);
+    },
+    [=](atom::load, atom::reservations, const std::vector<int64_t>& ids) {
+      std::vector<reservation_view> found;
+      for (const auto& [user, wallet] : script->wallets)
+        for (const auto& r : wallet.reservations)
+          if (std::find(ids.begin(), ids.end(), r.reservation_id) != ids.end())
+            found.push_back(r);
+      return found;
     },
     [=](atom::load, atom::reservations) { return script->live_reservations; },
     [=](atom::pay, const payment_order& order) {
