@@ -86,7 +86,7 @@ void publish_seats(self_pointer self) {
   auto& st = self->state;
   auto snapshot = std::make_shared<seat_snapshot>();
   snapshot->available = st.available;
-  snapshot->body = json_text(encode(list_of(st)));
+  snapshot->body = seat_list_text(list_of(st));
   st.board->publish(std::move(snapshot));
 }
 

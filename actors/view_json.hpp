@@ -21,6 +21,9 @@ nlohmann::json encode(const token_view& token);
 nlohmann::json encode(const queue_status& queue);
 nlohmann::json encode(const reservation_view& reservation);
 nlohmann::json encode(const seat_list& seats);
+/// `json_text(encode(list))`, written straight into one string: a seat
+/// manager publishes its list on every change.
+std::string seat_list_text(const seat_list& list);
 nlohmann::json encode(const date_summary& date);
 nlohmann::json encode(const std::vector<date_summary>& dates);
 /// The dates list's JSON text from each date's own, already encoded

@@ -288,6 +288,17 @@ TEST_F(seat_manager_test, the_published_seats_answer_as_the_seat_manager_does) {
   EXPECT_EQ(board->latest()->available, 9);
 }
 
+TEST_F(seat_manager_test, the_published_seats_are_the_encoded_answer_byte_for_byte_whatever_the_title) {
+  auto odd = std::make_shared<seat_board>();
+  auto titled = sys.spawn(seat_manager,
+                          concert_info{"2027-01-01", "Quote \" back\\slash \u00e9t\u00e9 \x01 tab\t", 3, 7},
+                          hold_time, store, catalog_actor{}, odd);
+  own(titled);
+  ASSERT_TRUE(ask<reservation_view>(titled, atom::hold_v, kim, int32_t{2}, idempotency_claim{}));
+  auto list = ask<seat_list>(titled, atom::get_v, atom::seats_v);
+  EXPECT_EQ(odd->latest()->body, json_text(encode(*list)));
+}
+
 TEST_F(seat_manager_test, a_seat_being_held_is_published_taken_before_its_hold_is_answered) {
   script->commit_at_once = false;
   auto pending = self->request(seats, 3600s, atom::hold_v, kim, int32_t{3}, idempotency_claim{});

@@ -87,7 +87,7 @@ pgbench_run() {
 pgbench_cells() {
   local rate failed
   rate=$(awk '/^tps/ {print $3; exit}' "$work/$1/report")
-  failed=$(awk '/failed transactions/ {print $4}' "$work/$1/report")
+  failed=$(awk '/failed transactions/ {print $5}' "$work/$1/report")
   cat "$work/$1"/tx.* 2>/dev/null | awk '{print $3 / 1000}' | sort -n | awk -v rate="${rate:-0}" -v failed="${failed:-0}" "$awk_thousands"'
     { v[NR] = $1 }
     END {
@@ -145,8 +145,13 @@ row '`GET /healthz`' cells healthz.wrk
 row 'guarded seat list over 1,000 dates' cells seats.wrk
 row 'durable hold `POST /api/reservations`' buyers_cells holds.buyers
 row 'whole purchase (hold, then `POST /api/payments`)' buyers_cells purchases.buyers
-echo "| conventional hold (pgbench: lock seat, update it, insert reservation) | $(pgbench_cells conventional_hold) |"
-echo "| conventional purchase (pgbench: that hold, then lock wallet, debit, record, confirm, sell, end token) | $(pgbench_cells conventional_purchase) |"
+echo
+echo "The conventional design on the same PostgreSQL (pgbench, prepared statements):"
+echo
+echo "| run | req/s | p50 | p99 | errors |"
+echo "|---|---|---|---|---|"
+echo "| hold: lock the seat's row, mark it, insert the reservation | $(pgbench_cells conventional_hold) |"
+echo "| purchase: that hold; then lock the wallet's row, debit, record the payment, confirm, sell, end the token | $(pgbench_cells conventional_purchase) |"
 echo
 rate_in() { awk -F'|' '{gsub(/[ ,]/, "", $1); print $1 + 0}' <<<"$1"; }
 conventional_hold=$(rate_in "$(pgbench_cells conventional_hold)")
