@@ -55,8 +55,9 @@ bookings() {
   db_url=$(pg_url "$work/pg" "bookings_$build")
   # The first start applies the schema; the dates go in by SQL, and the
   # second start recovers them.
-  launch "$binary" "$db_url" "$log" || true
-  wait_ready "$binary" "$log"
+  # Each start logs to a file of its own: launch reads the ports from it.
+  launch "$binary" "$db_url" "$log.schema" || true
+  wait_ready "$binary" "$log.schema"
   stop_server
   psql -q "$db_url" -c "INSERT INTO concerts (date, title, total_seats, price)
     SELECT date '2030-01-01' + d, 'Bench', 100, 1000 FROM generate_series(0, $((booking_dates - 1))) d"
