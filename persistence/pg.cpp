@@ -73,13 +73,6 @@ bool connection::is_open() const {
   return PQstatus(raw_.get()) == CONNECTION_OK;
 }
 
-void connection::reconnect() {
-  prepared_.clear();
-  PQreset(raw_.get());
-  if (!is_open())
-    throw db_error(message_of(raw_.get()), "");
-}
-
 bool connection::is_idle() const {
   return PQpipelineStatus(raw_.get()) == PQ_PIPELINE_OFF
          && PQtransactionStatus(raw_.get()) == PQTRANS_IDLE;
@@ -159,12 +152,17 @@ std::vector<outcome> pipeline::sync() {
     outcomes.push_back(std::move(o));
   }
   auto* synced = PQgetResult(conn);
-  if (synced == nullptr)
-    throw db_error(message_of(conn), "");
-  result end{synced};
-  if (PQresultStatus(synced) != PGRES_PIPELINE_SYNC)
-    throw db_error("a pipeline did not end at its sync", "");
-  return outcomes;
+  std::optional<result> end;
+  if (synced != nullptr)
+    end.emplace(synced);
+  if (synced != nullptr && PQresultStatus(synced) == PGRES_PIPELINE_SYNC)
+    return outcomes;
+  // Every statement has answered, so what they did stands (a COMMIT that
+  // answered has committed) even if the connection died right after; it is
+  // made anew before its next use.
+  if (PQstatus(conn) != CONNECTION_OK)
+    return outcomes;
+  throw db_error("a pipeline did not end at its sync", "");
 }
 
 transaction::transaction(connection& db) : db_(db) {

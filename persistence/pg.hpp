@@ -92,8 +92,6 @@ public:
   /// mode: after a failure, anything else means it is of no further use.
   bool is_idle() const;
 
-  /// Reconnects with the original settings; throws db_error when it cannot.
-  void reconnect();
 
 private:
   friend class pipeline;
@@ -119,7 +117,8 @@ public:
   void send(const statement& s);
 
   /// Ends the statements sent so far with a sync and reads their outcomes,
-  /// in the order they were sent.
+  /// in the order they were sent. When the connection dies after the last
+  /// of them answered, their outcomes still stand and are returned.
   std::vector<outcome> sync();
 
 private:

@@ -19,12 +19,16 @@ caf::error unavailable(const pg::db_error& e) {
   return make_error(ec::database_unavailable, "the database is unavailable");
 }
 
-/// The open connection, reconnecting first when it was lost.
+/// How a record statement fails when its key is taken (record_of).
+bool is_taken_key(const pg::db_error& e) {
+  return e.is_unique_violation() || e.sqlstate() == "22012";
+}
+
+/// The open connection, made anew first when it was lost or was left in a
+/// pipeline or a transaction by a failure.
 pg::connection& connected(store_state& st) {
-  if (st.db == nullptr)
+  if (st.db == nullptr || !st.db->is_open() || !st.db->is_idle())
     st.db = std::make_unique<pg::connection>(st.database_url);
-  else if (!st.db->is_open())
-    st.db->reconnect();
   return *st.db;
 }
 
@@ -66,7 +70,7 @@ public:
 
   void refused_by(const pg::db_error& failure, bool by_record) override {
     caf::error refusal;
-    if (by_record && failure.is_unique_violation())
+    if (by_record && is_taken_key(failure))
       refusal = make_error(ec::idempotency_conflict);
     else if (!by_record && spec_.refusal)
       refusal = spec_.refusal(failure);
@@ -275,14 +279,27 @@ std::vector<reservation_view> reservations_of(const pg::result& rows) {
 
 /// The record of an Idempotency-Key's answer, stored in the transaction of
 /// the change it answers, so it commits with it or not at all; none without
-/// a key. A key taken by another request fails it with a unique violation.
+/// a key. It replaces a refusal stored for the same request: a duplicate
+/// sent at the same moment is refused while this one is in flight (the seat
+/// is being held, the hold being paid), and its refusal, stored by the
+/// reader, may land first; the change must not lose to it. A key holding a
+/// success, or another request's answer, fails the statement (a division by
+/// zero when nothing was written), so the write is refused as
+/// ec::idempotency_conflict and its group replayed without it.
 record_slot record_of(const idempotency_claim& claim, int status, const nlohmann::json& answer) {
   if (claim.key.empty())
     return std::nullopt;
-  return pg::statement{"INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
-                       " VALUES ($1, $2, $3, $4, $5, $6)",
-                       {claim.scope, std::to_string(claim.user_id), claim.key, claim.request,
-                        std::to_string(status), answer.dump()}};
+  return pg::statement{
+    "WITH stored AS ("
+    "  INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
+    "  VALUES ($1, $2, $3, $4, $5, $6)"
+    "  ON CONFLICT (scope, user_id, key) DO UPDATE"
+    "  SET status = EXCLUDED.status, response = EXCLUDED.response, created_at = now()"
+    "  WHERE idempotency_keys.status >= 400 AND idempotency_keys.request = EXCLUDED.request"
+    "  RETURNING 1)"
+    " SELECT 1 / (SELECT count(*) FROM stored)::int",
+    {claim.scope, std::to_string(claim.user_id), claim.key, claim.request, std::to_string(status),
+     answer.dump()}};
 }
 
 stored_answer stored_answer_of(pg::connection& db, const std::string& scope, int64_t user,
@@ -328,8 +345,11 @@ write_spec<payment_view> payment_write(const payment_order& order) {
   auto user = std::to_string(order.user_id);
   return {{{pay_sql,
             {user, std::to_string(order.amount), array_literal(ids), std::to_string(order.paid_at)}},
+           // WAITING too: the queue's admission of this token, written by
+           // another writer, may not have landed yet; it then finds the
+           // token ended and leaves it so.
            {"UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
-            " WHERE token = $1 AND status = 'ACTIVE'",
+            " WHERE token = $1 AND status IN ('WAITING', 'ACTIVE')",
             {order.token}}},
           [order, expected = ids.size()](rows_type& rows,
                                          record_slot& record) -> caf::expected<payment_view> {

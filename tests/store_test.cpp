@@ -155,6 +155,21 @@ TEST_F(store_test, a_taken_key_beside_a_refusal_answers_each_write_and_leaves_th
              [](caf::error& err) { ADD_FAILURE() << "the next read failed: " << caf::to_string(err); });
 }
 
+TEST_F(store_test, a_change_replaces_the_refusal_its_simultaneous_duplicate_stored) {
+  // Two identical requests under one key at once: the second was refused
+  // while the first was in flight, and its refusal was stored first.
+  idempotency_claim claim{"reservations", 1, "key-4", R"({"date":"2026-12-24","seat":9})"};
+  db.connect().exec("INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
+                    " VALUES ('reservations', 1, 'key-4', $1, 409, '{\"code\":\"SEAT_UNAVAILABLE\"}')",
+                    {claim.request});
+  caf::expected<int64_t> id{caf::error{}};
+  self->request(store, std::chrono::seconds{10}, atom::create_v, hold_of(9, claim))
+    .receive([&](int64_t value) { id = value; }, [&](caf::error& err) { id = std::move(err); });
+  ASSERT_TRUE(id) << caf::to_string(id.error());
+  auto stored = db.connect().exec("SELECT status FROM idempotency_keys WHERE key = 'key-4'");
+  EXPECT_EQ(stored.int64(0, 0), 201) << "the key now answers with the hold";
+}
+
 TEST_F(store_test, a_keyed_hold_stores_its_answer_with_the_reservation) {
   idempotency_claim claim{"reservations", 1, "key-2", R"({"date":"2026-12-24","seat":7})"};
   caf::expected<int64_t> id{caf::error{}};
