@@ -21,7 +21,8 @@ struct router_state {
     return writers[static_cast<uint64_t>(user) % writers.size()];
   }
 
-  /// Admissions span many users, so every queue write goes through one.
+  /// Admissions span many users, so every queue write goes through one,
+  /// and so do key changes, which end the user's queue token.
   const store_actor& queue_writer() const {
     return writers.front();
   }
@@ -42,7 +43,9 @@ store_actor::behavior_type store_router(router_pointer self, std::vector<store_a
       return self->delegate(st.writer_of(user.key_hash), create, user);
     },
     [=, &st](atom::rekey rekey, int64_t user, const std::string& key_hash) {
-      return self->delegate(st.writer_of(user), rekey, user, key_hash);
+      // With the queue's writes: a token issued with the old key just
+      // before must be written first, so that the rekey ends it.
+      return self->delegate(st.queue_writer(), rekey, user, key_hash);
     },
     [=, &st](atom::lookup lookup, const std::string& key_hash) {
       return self->delegate(st.reader, lookup, key_hash);
