@@ -59,10 +59,15 @@ void report_count(self_pointer self) {
   self->send(self->state.catalog, atom::count_v, self->state.concert.date, self->state.available);
 }
 
-void free_seat(self_pointer self, const reservation& r) {
+/// Frees the seat of a reservation whose end is written, and forgets the
+/// reservation: the database has it, and its wallet asks there.
+void let_go(self_pointer self, int64_t id) {
+  auto& st = self->state;
+  auto i = st.reservations.find(id);
   count_seats(+1, -1, 0);
-  self->state.occupant[static_cast<size_t>(r.seat - 1)] = 0;
-  ++self->state.available;
+  st.occupant[static_cast<size_t>(i->second.seat - 1)] = 0;
+  ++st.available;
+  st.reservations.erase(i);
   report_count(self);
 }
 
@@ -110,16 +115,14 @@ void arm_timer(self_pointer self, const reservation& r) {
 /// published seats never show free what the database still holds. A failed
 /// write is tried again a second later.
 void release_lapsed(self_pointer self, int64_t id) {
-  // Frees the seat unless an earlier attempt already did: a retry and a
-  // stale timer may both have sent a release. The ended reservation is then
-  // let go: the database has it, and its wallet asks there.
+  // Lets it go unless an earlier attempt already did: a retry and a stale
+  // timer may both have sent a release.
   auto released = [=] {
     auto& st = self->state;
     auto i = st.reservations.find(id);
     if (i == st.reservations.end() || st.occupant[static_cast<size_t>(i->second.seat - 1)] != id)
       return;
-    free_seat(self, i->second);
-    st.reservations.erase(i);
+    let_go(self, id);
     publish_soon(self);
   };
   self->request(self->state.store, store_timeout, atom::release_v, hold_release{id, "EXPIRED", self->state.concert.date})
@@ -239,11 +242,10 @@ caf::result<reservation_view> cancel(self_pointer self, int64_t id, int64_t user
         auto& r = known(self->state, id);
         r.state = hold_state::cancelled;
         metrics::actors().holds_cancelled.fetch_add(1);
-        free_seat(self, r);
+        auto cancelled = view_of(self->state, r);
+        let_go(self, id);
         publish_seats(self);
-        promise.deliver(view_of(self->state, r));
-        // Ended: the database has it, and its wallet answers for it now.
-        self->state.reservations.erase(id);
+        promise.deliver(std::move(cancelled));
       },
       [=](caf::error& err) mutable {
         resume_hold(self, known(self->state, id));

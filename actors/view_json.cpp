@@ -113,7 +113,7 @@ std::string dates_text(const std::vector<const std::string*>& encoded) {
   text.reserve(size);
   text += R"({"dates":[)";
   for (const auto* e : encoded) {
-    if (text.size() > 10)
+    if (text.back() != '[')
       text += ',';
     text += *e;
   }

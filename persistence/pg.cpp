@@ -23,17 +23,29 @@ void log_notice(void*, const char* message) {
   log::warning("database notice", {{"notice", text}});
 }
 
+std::string sqlstate_of(const PGresult* raw) {
+  const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+  return state == nullptr ? "" : state;
+}
+
 /// Takes ownership of `raw` and throws unless the statement succeeded.
 result checked(PGconn* conn, PGresult* raw) {
   if (raw == nullptr)
     throw db_error(message_of(conn), "");
   result r{raw};
   auto status = PQresultStatus(raw);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-    throw db_error(message_of(conn), state == nullptr ? "" : state);
-  }
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw db_error(message_of(conn), sqlstate_of(raw));
   return r;
+}
+
+/// The parameters as libpq takes them; they point into `params`.
+std::vector<const char*> values_of(const std::vector<param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params)
+    values.push_back(p ? p->c_str() : nullptr);
+  return values;
 }
 
 } // namespace
@@ -56,10 +68,7 @@ connection::connection(const std::string& url) : raw_(PQconnectdb(url.c_str()), 
 }
 
 result connection::exec(const std::string& sql, const std::vector<param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params)
-    values.push_back(p ? p->c_str() : nullptr);
+  auto values = values_of(params);
   return checked(raw_.get(), PQexecParams(raw_.get(), sql.c_str(),
                                           static_cast<int>(values.size()), nullptr,
                                           values.data(), nullptr, nullptr, 0));
@@ -99,10 +108,7 @@ void pipeline::send(const statement& s) {
     named = db_.prepared_.emplace(s.sql, std::move(name)).first;
     owed_.push_back(s.sql);
   }
-  std::vector<const char*> values;
-  values.reserve(s.params.size());
-  for (const auto& p : s.params)
-    values.push_back(p ? p->c_str() : nullptr);
+  auto values = values_of(s.params);
   if (PQsendQueryPrepared(conn, named->second.c_str(), static_cast<int>(values.size()),
                           values.data(), nullptr, nullptr, 0)
       != 1)
@@ -144,18 +150,15 @@ std::vector<outcome> pipeline::sync() {
     case PGRES_PIPELINE_ABORTED:
       o.failure = db_error("skipped after an earlier statement failed", "");
       break;
-    default: {
-      const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-      o.failure = db_error(PQresultErrorMessage(raw), state == nullptr ? "" : state);
-    }
+    default:
+      o.failure = db_error(PQresultErrorMessage(raw), sqlstate_of(raw));
     }
     outcomes.push_back(std::move(o));
   }
   auto* synced = PQgetResult(conn);
-  std::optional<result> end;
-  if (synced != nullptr)
-    end.emplace(synced);
-  if (synced != nullptr && PQresultStatus(synced) == PGRES_PIPELINE_SYNC)
+  auto reached_sync = synced != nullptr && PQresultStatus(synced) == PGRES_PIPELINE_SYNC;
+  PQclear(synced);
+  if (reached_sync)
     return outcomes;
   // Every statement has answered, so what they did stands (a COMMIT that
   // answered has committed) even if the connection died right after; it is

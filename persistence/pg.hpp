@@ -104,9 +104,9 @@ private:
 /// libpq's pipeline mode: statements go out without waiting for each
 /// answer, and one sync reads them all, so a group of statements costs one
 /// round trip. Each statement text is prepared once per connection, the
-/// first time it is sent, and named thereafter. Throws db_error only when the connection fails; a failed
-/// statement is reported in its outcome, and the statements after it up to
-/// the sync are skipped.
+/// first time it is sent, and named thereafter. Throws db_error only when
+/// the connection fails; a failed statement is reported in its outcome, and
+/// the statements after it up to the sync are skipped.
 class pipeline {
 public:
   explicit pipeline(connection& db);

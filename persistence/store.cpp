@@ -214,13 +214,16 @@ caf::typed_response_promise<T> queue_write(store_pointer self, write_spec<T> spe
   return promise;
 }
 
-/// A write of statements whose rows carry nothing to answer.
-caf::typed_response_promise<bool> queue_plain_write(store_pointer self,
-                                                    std::vector<pg::statement> statements) {
+/// A write of statements whose rows carry nothing to answer; `refusal` as
+/// in write_spec.
+caf::typed_response_promise<bool>
+queue_plain_write(store_pointer self, std::vector<pg::statement> statements,
+                  std::function<caf::error(const pg::db_error&)> refusal = {}) {
   return queue_write<bool>(self, {std::move(statements),
                                   [](rows_type&, record_slot&) -> caf::expected<bool> {
                                     return true;
-                                  }});
+                                  },
+                                  std::move(refusal)});
 }
 
 /// Runs a read after the queued writes, so a reader sees what was acknowledged.
@@ -440,18 +443,17 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::create, const std::string& token, int64_t user) {
-      auto spec = write_spec<bool>{
+      return queue_plain_write(
+        self,
         {{"INSERT INTO queue_tokens (token, user_id, status) VALUES ($1, $2, 'WAITING')",
           {token, std::to_string(user)}}},
-        [](rows_type&, record_slot&) -> caf::expected<bool> { return true; },
         [user](const pg::db_error& e) -> caf::error {
           if (is_foreign_key_violation(e))
             return make_error(ec::user_not_found, "no user " + std::to_string(user));
           if (e.is_unique_violation())
             return make_error(ec::token_already_issued);
           return {};
-        }};
-      return queue_write<bool>(self, std::move(spec));
+        });
     },
     [=](atom::admit, const std::vector<admission>& admitted) {
       std::vector<std::string> tokens;

@@ -154,6 +154,7 @@ echo "|---|---|---|---|---|"
 echo "| hold: lock the seat's row, mark it, insert the reservation | $(pgbench_cells conventional_hold) |"
 echo "| purchase: that hold; then lock the wallet's row, debit, record the payment, confirm, sell, end the token | $(pgbench_cells conventional_purchase) |"
 echo
+ratio() { awk "BEGIN {printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1)}"; }
 rate_in() { awk -F'|' '{gsub(/[ ,]/, "", $1); print $1 + 0}' <<<"$1"; }
 conventional_hold=$(rate_in "$(pgbench_cells conventional_hold)")
 conventional_purchase=$(rate_in "$(pgbench_cells conventional_purchase)")
@@ -162,7 +163,6 @@ for build in "${builds[@]}"; do
   seats=$(rate_of "$work/$build.seats.wrk")
   holds=$(rate_in "$(buyers_cells "$work/$build.holds.buyers")")
   purchases=$(rate_in "$(buyers_cells "$work/$build.purchases.buyers")")
-  ratio() { awk "BEGIN {printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1)}"; }
   echo "$build: seat list ÷ healthz $(ratio "$seats" "$healthz");" \
        "holds ÷ conventional hold $(ratio "$holds" "$conventional_hold");" \
        "purchases ÷ conventional purchase $(ratio "$purchases" "$conventional_purchase")"
