@@ -179,8 +179,8 @@ int main(int argc, char** argv) {
                       caf::actor_cast<caf::actor>(streams)}};
   std::atomic<bool> recovered{false};
   http::abuse_limits limits{settings};
-  http::services services{system,    store,     catalog,  users, queue, streams,
-                          published, settings.max_streams, recovered, {}, limits};
+  http::services services{system,    catalog,   users, queue, streams, published,
+                          settings.max_streams, recovered, {},    limits};
 
   http::edge public_api{"public", http::public_routes(services), settings, system, {},
                         settings.rate_limit_rps};

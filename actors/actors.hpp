@@ -149,25 +149,30 @@ using catalog_actor = caf::typed_actor<
   // A seat manager reports how many seats of its date are AVAILABLE.
   caf::reacts_to<atom::count, std::string, int32_t>,
   // Publishes the dates list as it stands; the catalog sends it to itself.
-  caf::reacts_to<atom::publish>>;
+  caf::reacts_to<atom::publish>,
+  // Whether the database answers (the store's ping), for readiness.
+  caf::replies_to<atom::ping>::with<bool>>;
 
 /// Owns one user's balance, the ids of their reservations and their hold
 /// count; pays across seat managers.
 using wallet_actor = caf::typed_actor<
-  // Adds to the balance; ec::invalid_amount past 10^15.
-  caf::replies_to<atom::charge, int64_t, idempotency_claim>::with<user_record>,
+  // Adds to the balance; ec::invalid_amount past 10^15. A write under a
+  // claim with a key answers what the key stored, if anything, instead.
+  caf::replies_to<atom::charge, int64_t, idempotency_claim>::with<keyed<user_record>>,
   // The balance.
   caf::replies_to<atom::get, atom::balance>::with<user_record>,
   // The payment history, newest first.
   caf::replies_to<atom::get, atom::payments>::with<std::vector<payment_view>>,
   // Holds a seat, within the per-user cap.
-  caf::replies_to<atom::hold, std::string, int32_t, idempotency_claim>::with<reservation_view>,
+  caf::replies_to<atom::hold, std::string, int32_t, idempotency_claim>::with<keyed<reservation_view>>,
   // One of the user's reservations.
   caf::replies_to<atom::get, int64_t>::with<reservation_view>,
   // Cancels one of the user's holds.
   caf::replies_to<atom::cancel, int64_t>::with<reservation_view>,
   // Pays holds with the given token, all or nothing.
-  caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<payment_view>,
+  caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<keyed<payment_view>>,
+  // The answer stored under the claim's key, if any.
+  caf::replies_to<atom::idempotent, idempotency_claim>::with<stored_answer>,
   // Checks whether it has been idle long enough to ask to retire.
   caf::reacts_to<atom::tick>,
   // The directory has let it go: it stops.

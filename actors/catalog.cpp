@@ -168,6 +168,7 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
       publish_within(self, self->state.publish_queued, dates_publish_delay);
     },
     [=](atom::publish) { publish_dates(self); },
+    [=](atom::ping ping) -> caf::result<bool> { return self->delegate(self->state.store, ping); },
   };
 }
 

@@ -187,6 +187,16 @@ struct stored_answer {
   std::string body;
 };
 
+/// What a write that may carry an Idempotency-Key answers: the view it
+/// made, or, when `stored.found`, the answer stored under the key before
+/// (an earlier request's, for the edge to replay, or to refuse as 422 when
+/// its body was another).
+template <class View>
+struct keyed {
+  stored_answer stored;
+  View made;
+};
+
 /// A reservation leaving HELD other than by payment (EXPIRED or CANCELLED).
 struct hold_release {
   int64_t reservation_id = 0;
@@ -217,6 +227,11 @@ typename Inspector::result_type inspect(Inspector& f, new_charge& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_answer& x) {
   return f(caf::meta::type_name("stored_answer"), x.found, x.request, x.status, x.body);
+}
+
+template <class Inspector, class View>
+typename Inspector::result_type inspect(Inspector& f, keyed<View>& x) {
+  return f(caf::meta::type_name("keyed"), x.stored, x.made);
 }
 
 template <class Inspector>

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "actors/errors.hpp"
+#include "actors/keyed_write.hpp"
 #include "actors/timeouts.hpp"
 #include "support/log.hpp"
 #include "support/metrics.hpp"
@@ -45,24 +46,23 @@ void with_seats(self_pointer self, const std::string& date, F then, G failed) {
       [=](caf::error& err) mutable { failed(std::move(err)); });
 }
 
-caf::result<user_record> charge(self_pointer self, int64_t amount, const idempotency_claim& claim) {
+void charge(self_pointer self, int64_t amount, const idempotency_claim& claim,
+            write_done<user_record> done) {
   auto& st = self->state;
   if (amount > max_balance - st.balance - st.charging)
-    return make_error(ec::invalid_amount, "the balance would pass 10^15");
+    return done(make_error(ec::invalid_amount, "the balance would pass 10^15"));
   st.charging += amount;
-  auto promise = self->make_response_promise<user_record>();
   self->request(st.store, store_timeout, atom::charge_v, new_charge{st.user_id, amount, claim})
     .then(
-      [=](int64_t balance) mutable {
+      [=](int64_t balance) {
         self->state.charging -= amount;
         self->state.balance += amount;
-        promise.deliver(user_record{self->state.user_id, balance});
+        done(user_record{self->state.user_id, balance});
       },
-      [=](caf::error& err) mutable {
+      [=](caf::error& err) {
         self->state.charging -= amount;
-        promise.deliver(std::move(err));
+        done(std::move(err));
       });
-  return promise;
 }
 
 /// For Retry-After: when the first of the user's holds lapses, or a second
@@ -78,35 +78,31 @@ int64_t seconds_until_a_hold_lapses(self_pointer self) {
   return std::max<int64_t>(wait, 1);
 }
 
-caf::result<reservation_view> hold(self_pointer self, const std::string& date, int32_t seat,
-                                   const idempotency_claim& claim) {
+void hold(self_pointer self, const std::string& date, int32_t seat,
+          const idempotency_claim& claim, write_done<reservation_view> done) {
   auto& st = self->state;
   forget_lapsed_holds(self);
   if (static_cast<int32_t>(st.holds.size()) + st.holds_in_flight >= st.max_holds)
-    return make_error(ec::hold_limit,
-                      "the user holds " + std::to_string(st.max_holds) + " seats already",
-                      seconds_until_a_hold_lapses(self));
+    return done(make_error(ec::hold_limit,
+                           "the user holds " + std::to_string(st.max_holds) + " seats already",
+                           seconds_until_a_hold_lapses(self)));
   ++st.holds_in_flight;
-  auto promise = self->make_response_promise<reservation_view>();
-  auto done = [=](caf::expected<reservation_view> outcome) mutable {
+  auto made = [=](caf::expected<reservation_view> outcome) {
     --self->state.holds_in_flight;
-    if (!outcome) {
-      promise.deliver(std::move(outcome.error()));
-      return;
+    if (outcome) {
+      self->state.holds[outcome->reservation_id] = deadline_of(self, outcome->expires_at);
+      self->state.reservation_dates[outcome->reservation_id] = date;
     }
-    self->state.holds[outcome->reservation_id] = deadline_of(self, outcome->expires_at);
-    self->state.reservation_dates[outcome->reservation_id] = date;
-    promise.deliver(std::move(*outcome));
+    done(std::move(outcome));
   };
   with_seats(
     self, date,
-    [=](const seat_manager_actor& seats) mutable {
+    [=](const seat_manager_actor& seats) {
       self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat, claim)
-        .then([=](reservation_view& r) mutable { done(std::move(r)); },
-              [=](caf::error& err) mutable { done(std::move(err)); });
+        .then([=](reservation_view& r) { made(std::move(r)); },
+              [=](caf::error& err) { made(std::move(err)); });
     },
-    [=](caf::error err) mutable { done(std::move(err)); });
-  return promise;
+    [=](caf::error err) { made(std::move(err)); });
 }
 
 /// Why an ended reservation can be neither paid nor cancelled, in the
@@ -194,7 +190,7 @@ struct payment_run {
   std::vector<std::pair<std::string, std::vector<int64_t>>> by_date;
   std::vector<std::pair<seat_manager_actor, std::vector<int64_t>>> begun;
   std::vector<paid_item> items;
-  caf::typed_response_promise<payment_view> promise;
+  write_done<payment_view> done;
 };
 
 void abort_payment(self_pointer self, const payment_run& run) {
@@ -214,7 +210,7 @@ void announce_payment(self_pointer self, std::shared_ptr<payment_run> run, payme
       if (err)
         log::error("a payment was not announced", {{"to", by}, {"error", caf::to_string(err)}});
       if (--*remaining == 0)
-        run->promise.deliver(std::move(*paid));
+        run->done(std::move(*paid));
     };
   };
   for (auto& [seats, ids] : run->begun) {
@@ -235,9 +231,9 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
     amount += item.price;
   if (amount > st.balance - st.reserved) {
     abort_payment(self, *run);
-    run->promise.deliver(make_error(ec::insufficient_balance,
-                                    "the payment needs " + std::to_string(amount) + ", the balance is "
-                                      + std::to_string(st.balance - st.reserved)));
+    run->done(make_error(ec::insufficient_balance,
+                         "the payment needs " + std::to_string(amount) + ", the balance is "
+                           + std::to_string(st.balance - st.reserved)));
     return;
   }
   st.reserved += amount;
@@ -258,7 +254,7 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
       [=](caf::error& err) mutable {
         self->state.reserved -= amount;
         abort_payment(self, *run);
-        run->promise.deliver(std::move(err));
+        run->done(std::move(err));
       });
 }
 
@@ -270,9 +266,9 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
     settle(self, run);
     return;
   }
-  auto refused = [=](caf::error err) mutable {
+  auto refused = [=](caf::error err) {
     abort_payment(self, *run);
-    run->promise.deliver(std::move(err));
+    run->done(std::move(err));
   };
   with_seats(
     self, run->by_date[index].first,
@@ -304,29 +300,29 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
     refused);
 }
 
-caf::result<payment_view> pay(self_pointer self, const std::string& token,
-                              const std::vector<int64_t>& ids, const idempotency_claim& claim) {
+void pay(self_pointer self, const std::string& token, const std::vector<int64_t>& ids,
+         const idempotency_claim& claim, write_done<payment_view> done) {
   if (ids.empty())
-    return make_error(ec::invalid_request, "no reservation to pay");
+    return done(make_error(ec::invalid_request, "no reservation to pay"));
   std::map<std::string, std::vector<int64_t>> by_date;
   std::set<int64_t> seen;
   for (auto id : ids) {
     if (!seen.insert(id).second)
-      return make_error(ec::invalid_request, "reservation " + std::to_string(id) + " is listed twice");
+      return done(
+        make_error(ec::invalid_request, "reservation " + std::to_string(id) + " is listed twice"));
     auto i = self->state.reservation_dates.find(id);
     if (i == self->state.reservation_dates.end())
-      return make_error(ec::reservation_not_found, "no reservation " + std::to_string(id));
+      return done(make_error(ec::reservation_not_found, "no reservation " + std::to_string(id)));
     if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
-      return refusal_of_ended(ended->second, true);
+      return done(refusal_of_ended(ended->second, true));
     by_date[i->second].push_back(id);
   }
   auto run = std::make_shared<payment_run>();
   run->token = token;
   run->claim = claim;
   run->by_date.assign(by_date.begin(), by_date.end());
-  run->promise = self->make_response_promise<payment_view>();
+  run->done = std::move(done);
   begin_next(self, run);
-  return run->promise;
 }
 
 void used(self_pointer self) {
@@ -374,7 +370,9 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
   return {
     [=](atom::charge, int64_t amount, const idempotency_claim& claim) {
       used(self);
-      return charge(self, amount, claim);
+      return keyed_write<user_record>(self, self->state.store, claim, [=](auto done) {
+        charge(self, amount, claim, std::move(done));
+      });
     },
     [=](atom::get, atom::balance) {
       used(self);
@@ -387,7 +385,9 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     },
     [=](atom::hold, const std::string& date, int32_t seat, const idempotency_claim& claim) {
       used(self);
-      return hold(self, date, seat, claim);
+      return keyed_write<reservation_view>(self, self->state.store, claim, [=](auto done) {
+        hold(self, date, seat, claim, std::move(done));
+      });
     },
     [=](atom::get, int64_t id) -> caf::result<reservation_view> {
       used(self);
@@ -423,7 +423,13 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids,
         const idempotency_claim& claim) {
       used(self);
-      return pay(self, token, ids, claim);
+      return keyed_write<payment_view>(self, self->state.store, claim, [=](auto done) {
+        pay(self, token, ids, claim, std::move(done));
+      });
+    },
+    [=](atom::idempotent idempotent, const idempotency_claim& claim) -> caf::result<stored_answer> {
+      used(self);
+      return self->delegate(self->state.store, idempotent, claim.scope, claim.user_id, claim.key);
     },
     [=](atom::tick) { ask_to_retire(self); },
     [=](atom::idle) { self->quit(); },

@@ -49,29 +49,25 @@ void hold(const services& s, const exchange_ptr& x, const caller& who) {
   auto wanted = decode_hold(x->req().body);
   if (!wanted)
     return x->fail(wanted.error());
-  wallet_of(s, x, who.user_id, [&s, x, who, wanted = *wanted](wallet_actor& wallet) {
-    // Asked only when the key has no stored answer: a replay is answered
-    // whatever the address holds now.
-    idempotent(s, x, "reservation", who.user_id, 201,
-               [&s, x, wallet, wanted](const idempotency_claim& claim, write_done done) {
-                 auto& ledger = s.limits.holds;
-                 auto client = x->context().client;
-                 if (auto wait = ledger.reserve(client))
-                   return done(make_error(ec::hold_limit,
-                                          "this address holds as many seats as allowed", wait));
-                 x->ask<reservation_view>(
-                   wallet, message(atom::hold_v, wanted.date, wanted.seat, claim),
-                   [&ledger, client, done](reservation_view& made) {
-                     ledger.held(client, made.reservation_id,
-                                 hold_ledger::clock::time_point{
-                                   std::chrono::milliseconds{made.expires_at}});
-                     done(encode(made));
-                   },
-                   [&ledger, client, done](caf::error& err) {
-                     ledger.failed(client);
-                     done(err);
-                   });
-               });
+  auto claim = claim_of(x, "reservation", who.user_id);
+  if (!claim)
+    return x->fail(claim.error());
+  wallet_of(s, x, who.user_id, [&s, x, wanted = *wanted, claim = *claim](wallet_actor& wallet) {
+    auto& ledger = s.limits.holds;
+    auto client = x->context().client;
+    if (auto wait = ledger.reserve(client)) {
+      // A repeat of a hold made before is answered whatever the address
+      // holds now.
+      auto refusal = make_error(ec::hold_limit, "this address holds as many seats as allowed", wait);
+      return replay_or(x, wallet, claim, [x, refusal] { x->fail(refusal); });
+    }
+    ask_keyed<reservation_view>(
+      x, wallet, claim, 201, message(atom::hold_v, wanted.date, wanted.seat, claim),
+      [&ledger, client](reservation_view& made) {
+        ledger.held(client, made.reservation_id,
+                    hold_ledger::clock::time_point{std::chrono::milliseconds{made.expires_at}});
+      },
+      [&ledger, client] { ledger.failed(client); });
   });
 }
 
@@ -94,18 +90,12 @@ void pay(const services& s, const exchange_ptr& x, const caller& who) {
   auto ids = decode_payment(x->req().body);
   if (!ids)
     return x->fail(ids.error());
-  wallet_of(s, x, who.user_id, [&s, x, who, ids = *ids](wallet_actor& wallet) {
-    idempotent(s, x, "payment", who.user_id, 201,
-               [&s, x, wallet, token = who.token, ids](const idempotency_claim& claim,
-                                                       write_done done) {
-                 x->ask<payment_view>(
-                   wallet, message(atom::pay_v, token, ids, claim),
-                   [&s, ids, done](payment_view& paid) {
-                     s.limits.holds.released(ids);
-                     done(encode(paid));
-                   },
-                   [done](caf::error& err) { done(err); });
-               });
+  auto claim = claim_of(x, "payment", who.user_id);
+  if (!claim)
+    return x->fail(claim.error());
+  wallet_of(s, x, who.user_id, [&s, x, token = who.token, ids = *ids, claim = *claim](wallet_actor& wallet) {
+    ask_keyed<payment_view>(x, wallet, claim, 201, message(atom::pay_v, token, ids, claim),
+                            [&s, ids](payment_view&) { s.limits.holds.released(ids); });
   });
 }
 
@@ -131,9 +121,12 @@ void replayed_payment(const services& s, const exchange_ptr& x, std::function<vo
   x->ask<token_view>(
     s.queue, message(atom::get_v, *token),
     [&s, x, refused](token_view& view) {
-      if (view.status != "EXPIRED")
+      auto claim = claim_of(x, "payment", view.user_id);
+      if (view.status != "EXPIRED" || !claim)
         return refused();
-      replay_stored(s, x, "payment", view.user_id, refused);
+      wallet_of(s, x, view.user_id, [x, claim = *claim, refused](wallet_actor& wallet) {
+        replay_or(x, wallet, claim, refused);
+      });
     },
     [refused](caf::error&) { refused(); });
 }

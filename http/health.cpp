@@ -22,7 +22,7 @@ void add_readiness_route(router& routes, const services& s) {
     if (!s.recovered.load())
       return x->fail(make_error(ec::not_ready));
     x->ask_within<bool>(
-      ping_timeout, s.store, message(atom::ping_v), [x](bool&) { x->reply(200, {{"status", "ready"}}); },
+      ping_timeout, s.catalog, message(atom::ping_v), [x](bool&) { x->reply(200, {{"status", "ready"}}); },
       [x](caf::error&) { x->fail(make_error(ec::database_unavailable)); });
   });
 }

@@ -3,35 +3,51 @@
 #include <functional>
 
 #include <caf/expected.hpp>
-#include <nlohmann/json.hpp>
 
-#include "actors/errors.hpp"
-#include "actors/view_json.hpp"
+#include "actors/actors.hpp"
 #include "http/exchange.hpp"
-#include "http/services.hpp"
 
 namespace concert::http {
 
-/// Where a guarded write's outcome goes: the view it made, encoded, or why not.
-using write_done = std::function<void(caf::expected<nlohmann::json>)>;
+/// The claim of `user`'s write in `scope` under the request's
+/// Idempotency-Key, with the body in canonical form: its key empty without
+/// the header, or the refusal of a malformed key. The wallet that owns the
+/// write checks and records the key (actors/keyed_write.hpp).
+caf::expected<idempotency_claim> claim_of(const exchange_ptr& x, const char* scope, int64_t user);
 
-/// The write itself: makes its change under `claim` and calls `done` once.
-using guarded_write = std::function<void(const idempotency_claim& claim, write_done done)>;
+/// Answers with `stored` when it holds an answer (422 when it was stored for
+/// another body) and returns true; returns false, answering nothing, when
+/// it holds none.
+bool answered_from_store(const exchange_ptr& x, const idempotency_claim& claim,
+                         const stored_answer& stored);
 
-/// Runs a write that may carry an Idempotency-Key. A key seen before with
-/// the same body answers with the stored response, with another body 422,
-/// and `write` never runs. Otherwise `write` runs with the claim (its key
-/// empty without the header) and its outcome is answered with `status`; a
-/// refusal (4xx) is stored under the key too, so a repeat gets it again,
-/// and a write that lost a race for its key answers with the winner's
-/// response.
-void idempotent(const services& s, const exchange_ptr& x, const char* scope, int64_t user,
-                int status, guarded_write write);
+/// Answers with what `wallet` stored under the claim's key (422 when it was
+/// stored for another body); otherwise calls `otherwise`, answering
+/// nothing. For requests refused before they reach the write (the token
+/// has ended since, the address holds its share) whose repeat must still
+/// get its answer.
+void replay_or(const exchange_ptr& x, const wallet_actor& wallet, const idempotency_claim& claim,
+               std::function<void()> otherwise);
 
-/// Answers with the stored answer when the request's Idempotency-Key holds
-/// one for `user` and this body; otherwise calls `not_found`, answering
-/// nothing.
-void replay_stored(const services& s, const exchange_ptr& x, const char* scope, int64_t user,
-                   std::function<void()> not_found);
+/// Asks `wallet` for a write under `claim` and answers: the view it made
+/// with `status`, after `made` has seen it; or the answer stored under the
+/// key; or the refusal. `not_made` runs when the write made nothing here.
+template <class View, class... Ts>
+void ask_keyed(const exchange_ptr& x, const wallet_actor& wallet, const idempotency_claim& claim,
+               int status, std::tuple<Ts...> write, std::function<void(View&)> made,
+               std::function<void()> not_made = [] {}) {
+  x->ask<keyed<View>>(
+    wallet, std::move(write),
+    [x, claim, status, made, not_made](keyed<View>& answer) {
+      if (answered_from_store(x, claim, answer.stored))
+        return not_made();
+      made(answer.made);
+      x->reply_view(status, answer.made);
+    },
+    [x, not_made](caf::error& err) {
+      not_made();
+      x->fail(err);
+    });
+}
 
 } // namespace concert::http

@@ -28,14 +28,12 @@ void charge(const services& s, const exchange_ptr& x) {
   auto order = decode_charge(x->req().body);
   if (!order)
     return x->fail(order.error());
-  own_wallet(s, x, order->user_id, [&s, x, order = *order](wallet_actor& wallet) {
-    idempotent(s, x, "charge", order.user_id, 200,
-               [x, wallet, amount = order.amount](const idempotency_claim& claim, write_done done) {
-                 x->ask<user_record>(
-                   wallet, message(atom::charge_v, amount, claim),
-                   [done](user_record& record) { done(encode(record)); },
-                   [done](caf::error& err) { done(err); });
-               });
+  auto claim = claim_of(x, "charge", order->user_id);
+  if (!claim)
+    return x->fail(claim.error());
+  own_wallet(s, x, order->user_id, [x, amount = order->amount, claim = *claim](wallet_actor& wallet) {
+    ask_keyed<user_record>(x, wallet, claim, 200, message(atom::charge_v, amount, claim),
+                           [](user_record&) {});
   });
 }
 

@@ -15,7 +15,6 @@ namespace concert::http {
 /// What the routes talk to.
 struct services {
   caf::actor_system& system;
-  store_actor store;
   catalog_actor catalog;
   user_directory_actor users;
   queue_actor queue;

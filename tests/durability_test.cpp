@@ -69,6 +69,19 @@ TEST(durability, the_booking_state_survives_kill_9) {
     payment = flow.as(buyer_token, "POST", "/api/payments", json{{"reservationId", paid}}.dump()).body;
     ASSERT_EQ(payment.value("amount", 0), 10000) << payment.dump();
     buyer_token = flow.admitted_token(buyer);
+    // An admission is written behind (README): what survives a crash is
+    // what was stored, so the crash comes once it is.
+    auto stored_active = [&] {
+      return db.connect()
+               .exec("SELECT count(*) FROM queue_tokens WHERE token = $1 AND status = 'ACTIVE'",
+                     {buyer_token})
+               .int64(0, 0)
+             == 1;
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (!stored_active() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    ASSERT_TRUE(stored_active()) << "the admission was never stored";
     server.stop(SIGKILL);
   }
   // 3. Everything acknowledged is back.

@@ -109,6 +109,8 @@ TEST_F(http_idempotency, a_repeated_payment_is_answered_even_after_it_ended_the_
   EXPECT_EQ(without_key.status, 401) << "the ended token is good for the replay only";
   auto other_key = with_key("pay-2", "/api/payments", body, token);
   EXPECT_EQ(other_key.status, 401);
+  auto other_body = with_key("pay-1", "/api/payments", json{{"reservationId", id + 1}}, token);
+  EXPECT_EQ(other_body.status, 422) << "the key is the user's: its reuse is told as such";
 }
 
 TEST_F(http_idempotency, a_malformed_key_is_400) {

@@ -11,8 +11,8 @@
 #include "http/respond.hpp"
 
 using namespace concert;
-using concert::http::problem_for;
-using concert::http::problem_for_status;
+using concert::problem_for;
+using concert::problem_for_status;
 
 TEST(problem, domain_errors_map_to_their_status_and_code) {
   struct expectation {
@@ -90,7 +90,7 @@ TEST(problem, the_edge_rules_have_their_own_statuses) {
 }
 
 TEST(problem, a_detail_that_is_not_utf8_is_encoded_with_replacement_characters) {
-  auto text = concert::http::problem_body(
+  auto text = concert::problem_body(
     problem_for(make_error(ec::not_found, "no route for /\xFF\xC3\x28")));
   auto body = nlohmann::json::parse(text);
   EXPECT_EQ(body["detail"], "no route for /\xEF\xBF\xBD\xEF\xBF\xBD(");

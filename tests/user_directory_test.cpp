@@ -45,8 +45,8 @@ protected:
 
 TEST_F(user_directory_test, an_idle_wallet_leaves_memory_and_returns_with_its_balance_and_holds) {
   auto first = wallet_of(kim);
-  ASSERT_TRUE(ask<user_record>(first, atom::charge_v, int64_t{500}, idempotency_claim{}));
-  auto held = ask<reservation_view>(first, atom::hold_v, xmas, int32_t{3}, idempotency_claim{});
+  ASSERT_TRUE(write<user_record>(first, atom::charge_v, int64_t{500}, idempotency_claim{}));
+  auto held = write<reservation_view>(first, atom::hold_v, xmas, int32_t{3}, idempotency_claim{});
   ASSERT_TRUE(held);
   advance(idle);
   auto second = wallet_of(kim);
@@ -54,7 +54,7 @@ TEST_F(user_directory_test, an_idle_wallet_leaves_memory_and_returns_with_its_ba
   EXPECT_EQ(script->wallet_loads, 2u);
   EXPECT_EQ(ask<user_record>(second, atom::get_v, atom::balance_v)->balance, 1500);
   EXPECT_EQ(ask<reservation_view>(second, atom::get_v, held->reservation_id)->status, "HELD");
-  auto over = ask<reservation_view>(second, atom::hold_v, xmas, int32_t{4}, idempotency_claim{});
+  auto over = write<reservation_view>(second, atom::hold_v, xmas, int32_t{4}, idempotency_claim{});
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error(), make_error(ec::hold_limit)) << "the live hold still counts";
 }

@@ -37,11 +37,11 @@ protected:
   }
 
   caf::expected<reservation_view> hold(const std::string& date, int32_t seat) {
-    return ask<reservation_view>(wallet, atom::hold_v, date, seat, idempotency_claim{});
+    return write<reservation_view>(wallet, atom::hold_v, date, seat, idempotency_claim{});
   }
 
   caf::expected<payment_view> pay(std::vector<int64_t> ids) {
-    return ask<payment_view>(wallet, atom::pay_v, std::string{"token"}, ids, idempotency_claim{});
+    return write<payment_view>(wallet, atom::pay_v, std::string{"token"}, ids, idempotency_claim{});
   }
 
   int64_t balance() {
@@ -62,7 +62,7 @@ protected:
 TEST_F(wallet_test, a_charge_adds_to_the_balance_after_it_is_written) {
   open(0);
   script->commit_at_once = false;
-  auto pending = ask<user_record>(wallet, atom::charge_v, int64_t{5000}, idempotency_claim{});
+  auto pending = write<user_record>(wallet, atom::charge_v, int64_t{5000}, idempotency_claim{});
   EXPECT_FALSE(pending);
   EXPECT_EQ(balance(), 0) << "not before the commit";
   commit();
@@ -71,10 +71,10 @@ TEST_F(wallet_test, a_charge_adds_to_the_balance_after_it_is_written) {
 
 TEST_F(wallet_test, a_charge_past_ten_to_the_fifteenth_is_invalid_amount) {
   open(max_balance - 10);
-  auto over = ask<user_record>(wallet, atom::charge_v, int64_t{11}, idempotency_claim{});
+  auto over = write<user_record>(wallet, atom::charge_v, int64_t{11}, idempotency_claim{});
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error(), make_error(ec::invalid_amount));
-  EXPECT_TRUE(ask<user_record>(wallet, atom::charge_v, int64_t{10}, idempotency_claim{}));
+  EXPECT_TRUE(write<user_record>(wallet, atom::charge_v, int64_t{10}, idempotency_claim{}));
 }
 
 TEST_F(wallet_test, the_hold_cap_counts_live_holds_and_frees_a_slot_when_one_lapses) {
@@ -215,4 +215,67 @@ TEST_F(wallet_test, reservations_their_seat_manager_let_go_are_answered_from_the
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error(), make_error(ec::reservation_not_held));
   EXPECT_EQ(balance(), 50000);
+}
+
+// Idempotency-Keys: the wallet owns its user's writes, so it checks and
+// records their keys; the store records a write's answer in its transaction.
+
+TEST_F(wallet_test, a_key_with_an_answer_stored_is_answered_from_it_and_nothing_is_written) {
+  open(50000);
+  stored_answer earlier{true, R"({"date":"x"})", 201, R"({"reservationId":7})"};
+  script->answers[{"reservation", kim, "k1"}] = earlier;
+  auto answer = ask<keyed<reservation_view>>(wallet, atom::hold_v, xmas, int32_t{1},
+                                             idempotency_claim{"reservation", kim, "k1", R"({"date":"x"})"});
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(answer->stored.found);
+  EXPECT_EQ(answer->stored.body, earlier.body);
+  EXPECT_TRUE(script->holds_written.empty());
+}
+
+TEST_F(wallet_test, a_refusal_under_a_key_is_stored_as_its_answer_and_answered_as_a_refusal) {
+  open(50000);
+  idempotency_claim claim{"reservation", kim, "k2", "{}"};
+  auto refused = ask<keyed<reservation_view>>(wallet, atom::hold_v, xmas, int32_t{99}, claim);
+  ASSERT_FALSE(refused) << "the first answer is the refusal itself, not a replay";
+  EXPECT_EQ(refused.error(), make_error(ec::seat_not_found));
+  auto stored = script->answers.find({"reservation", kim, "k2"});
+  ASSERT_NE(stored, script->answers.end());
+  EXPECT_EQ(stored->second.status, 404);
+  EXPECT_NE(stored->second.body.find("SEAT_NOT_FOUND"), std::string::npos);
+  auto again = ask<keyed<reservation_view>>(wallet, atom::hold_v, xmas, int32_t{99}, claim);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->stored.found) << "a repeat is replayed";
+}
+
+TEST_F(wallet_test, a_refusal_that_passes_with_time_is_not_stored) {
+  open(50000, 1);
+  ASSERT_TRUE(hold(xmas, 1));
+  auto capped = ask<keyed<reservation_view>>(wallet, atom::hold_v, xmas, int32_t{2},
+                                             idempotency_claim{"reservation", kim, "k3", "{}"});
+  ASSERT_FALSE(capped);
+  EXPECT_EQ(capped.error(), make_error(ec::hold_limit));
+  EXPECT_TRUE(script->answers.empty()) << "a retry after a hold lapses is tried afresh";
+}
+
+TEST_F(wallet_test, a_refusal_whose_key_another_request_took_meanwhile_answers_with_that_ones) {
+  open(50000);
+  script->stored_meanwhile = stored_answer{true, "{}", 201, R"({"reservationId":8})"};
+  auto answer = ask<keyed<reservation_view>>(wallet, atom::hold_v, xmas, int32_t{99},
+                                             idempotency_claim{"reservation", kim, "k4", "{}"});
+  ASSERT_TRUE(answer);
+  ASSERT_TRUE(answer->stored.found);
+  EXPECT_EQ(answer->stored.status, 201);
+}
+
+TEST_F(wallet_test, the_stored_answer_of_a_key_is_read_through_the_wallet) {
+  open(50000);
+  script->answers[{"payment", kim, "k5"}] = stored_answer{true, "{}", 201, R"({"paymentId":1})"};
+  auto stored = ask<stored_answer>(wallet, atom::idempotent_v,
+                                   idempotency_claim{"payment", kim, "k5", "{}"});
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->found);
+  auto none = ask<stored_answer>(wallet, atom::idempotent_v,
+                                 idempotency_claim{"payment", kim, "k6", "{}"});
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->found);
 }

@@ -49,6 +49,19 @@ protected:
     return outcome;
   }
 
+  /// Asks for a write that may carry an Idempotency-Key and returns the
+  /// view it made, or its error; an answer replayed from the key is
+  /// sec::unexpected_response here (tests that expect one ask for keyed<View>).
+  template <class View, class Handle, class... Ts>
+  caf::expected<View> write(const Handle& dest, Ts&&... xs) {
+    auto answer = ask<keyed<View>>(dest, std::forward<Ts>(xs)...);
+    if (!answer)
+      return std::move(answer.error());
+    if (answer->stored.found)
+      return caf::make_error(caf::sec::unexpected_response);
+    return std::move(answer->made);
+  }
+
   /// Lets a store that holds its writes commit them, and runs.
   void commit() {
     self->send(store, atom::flush_v);

@@ -94,11 +94,16 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
       balance += c.amount;
       return write(self, script, balance);
     },
-    [=](atom::idempotent, const std::string&, int64_t, const std::string&) {
-      return stored_answer{};
+    [=](atom::idempotent, const std::string& scope, int64_t user, const std::string& key) {
+      auto i = script->answers.find({scope, user, key});
+      return i == script->answers.end() ? stored_answer{} : i->second;
     },
     [=](atom::idempotent, const idempotency_claim& claim, int32_t status, const std::string& body) {
-      return stored_answer{true, claim.request, status, body};
+      auto at = std::make_tuple(claim.scope, claim.user_id, claim.key);
+      if (script->stored_meanwhile)
+        script->answers.emplace(at, *std::exchange(script->stored_meanwhile, std::nullopt));
+      return script->answers.emplace(at, stored_answer{true, claim.request, status, body})
+        .first->second;
     },
     [=](atom::load, atom::payments, int64_t) { return std::vector<payment_view>{}; },
     [=](atom::create, const new_hold& hold) {

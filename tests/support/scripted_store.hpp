@@ -3,7 +3,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -43,6 +45,12 @@ struct store_script {
   /// Tokens the queue asked for one by one: ones it no longer holds.
   size_t token_loads = 0;
   std::vector<payment_order> payments_written;
+
+  /// Answers stored under Idempotency-Keys, by scope, user and key.
+  std::map<std::tuple<std::string, int64_t, std::string>, stored_answer> answers;
+  /// An answer another request stores under a key after the key was looked
+  /// up and before a refusal is stored under it: a race lost.
+  std::optional<stored_answer> stored_meanwhile;
 
   /// Answers of writes waiting for a flush.
   std::vector<std::function<void(const caf::error&)>> waiting;
