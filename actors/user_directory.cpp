@@ -121,7 +121,7 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
           i->second.key_hash = key_hash;
         // Answered once the queue has ended the old token, so the edge's
         // guard refuses it before the new key is handed out.
-        self->request(self->state.queue, peer_timeout, atom::revoke_v, user)
+        self->request(self->state.queue, from_peer, atom::revoke_v, user)
           .then([=](bool) mutable { promise.deliver(user_credentials{user, key}); },
                 [=](caf::error& err) mutable {
                   // The new key is stored: the caller must have it. The old

@@ -37,7 +37,7 @@ template <class F, class G>
 void with_seats(self_pointer self, const std::string& date, F then, G failed) {
   if (auto known = self->state.seat_managers.find(date); known != self->state.seat_managers.end())
     return then(known->second);
-  self->request(self->state.catalog, store_timeout, atom::lookup_v, date)
+  self->request(self->state.catalog, from_peer, atom::lookup_v, date)
     .then(
       [=](const seat_manager_actor& seats) mutable {
         self->state.seat_managers.emplace(date, seats);
@@ -98,7 +98,7 @@ void hold(self_pointer self, const std::string& date, int32_t seat,
   with_seats(
     self, date,
     [=](const seat_manager_actor& seats) {
-      self->request(seats, store_timeout, atom::hold_v, self->state.user_id, seat, claim)
+      self->request(seats, from_peer, atom::hold_v, self->state.user_id, seat, claim)
         .then([=](reservation_view& r) { made(std::move(r)); },
               [=](caf::error& err) { made(std::move(err)); });
     },
@@ -215,11 +215,11 @@ void announce_payment(self_pointer self, std::shared_ptr<payment_run> run, payme
   };
   for (auto& [seats, ids] : run->begun) {
     auto done = taken("seat manager");
-    self->request(seats, peer_timeout, atom::commit_pay_v, ids)
+    self->request(seats, from_peer, atom::commit_pay_v, ids)
       .then([done](bool) mutable { done(caf::error{}); }, done);
   }
   auto done = taken("queue");
-  self->request(self->state.queue, peer_timeout, atom::ended_v, run->token)
+  self->request(self->state.queue, from_peer, atom::ended_v, run->token)
     .then([done](bool) mutable { done(caf::error{}); }, done);
 }
 
@@ -274,7 +274,7 @@ void begin_next(self_pointer self, std::shared_ptr<payment_run> run) {
     self, run->by_date[index].first,
     [=](const seat_manager_actor& seats) mutable {
       const auto& ids = run->by_date[index].second;
-      self->request(seats, store_timeout, atom::begin_pay_v, self->state.user_id, ids)
+      self->request(seats, from_peer, atom::begin_pay_v, self->state.user_id, ids)
         .then(
           [=](std::vector<paid_item>& items) mutable {
             run->begun.emplace_back(seats, run->by_date[index].second);
@@ -394,7 +394,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
         return ended->second;
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
-        self->request(seats, store_timeout, atom::get_v, id, self->state.user_id)
+        self->request(seats, from_peer, atom::get_v, id, self->state.user_id)
           .then([=](reservation_view& r) mutable { promise.deliver(std::move(r)); },
                 [=](caf::error& err) mutable {
                   unless_let_go(self, id, std::move(err), promise,
@@ -407,7 +407,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       if (auto ended = self->state.ended.find(id); ended != self->state.ended.end())
         return refusal_of_ended(ended->second, false);
       return on_reservation(self, id, [=](const seat_manager_actor& seats, auto promise) mutable {
-        self->request(seats, store_timeout, atom::cancel_v, id, self->state.user_id)
+        self->request(seats, from_peer, atom::cancel_v, id, self->state.user_id)
           .then(
             [=](reservation_view& r) mutable {
               note_ended(self, r);
