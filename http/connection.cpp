@@ -370,7 +370,7 @@ exchange_ptr connection::new_exchange(request req) {
   arm(answer_timeout);
   auto generation = ++generation_;
   auto x = std::make_shared<exchange>(
-    edge_->system, std::move(req),
+    edge_->asking, std::move(req),
     [self = weak_from_this(), loop = loop_ref_, generation](exchange_ptr finished) {
       // The edge may be gone; then nobody reads the answer.
       auto l = loop.lock();

@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 
 #include "config/settings.hpp"
+#include "http/askers.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "support/metrics.hpp"
@@ -22,6 +23,8 @@ struct edge_shared {
   std::string name;
   router routes;
   caf::actor_system& system;
+  /// The actors this port's exchanges ask from.
+  askers asking;
   std::string bearer_token;
   rate_limiter limiter;
   std::vector<network> trusted_proxies;

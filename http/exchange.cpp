@@ -4,8 +4,8 @@
 
 namespace concert::http {
 
-exchange::exchange(caf::actor_system& system, request req, on_finish finish)
-  : system_(system), req_(std::move(req)), finish_(std::move(finish)) {
+exchange::exchange(askers& from, request req, on_finish finish)
+  : askers_(from), req_(std::move(req)), finish_(std::move(finish)) {
   context_ = begin_request(req_, res_);
 }
 
@@ -51,25 +51,14 @@ void exchange::stream(std::function<void(event_sink_ptr)> opened) {
   finish();
 }
 
-namespace {
-
-/// The actor an exchange asks from. It has no behavior of its own: it lives
-/// as long as an answer is awaited, and goes once the exchange has had
-/// them all. (Its state comes as arguments: CAF 0.17 reads through a null
-/// pointer when it spawns a function without any.)
-void asking_actor(caf::event_based_actor* self, exchange_ptr x,
-                  std::function<void(caf::event_based_actor*)> run,
-                  caf::event_based_actor** own) {
-  *own = self;
-  x->guarded([&] { run(self); });
-}
-
-} // namespace
-
 void exchange::in_actor(std::function<void(caf::event_based_actor*)> run) {
   if (self_ != nullptr)
     return run(self_);
-  system_.spawn(asking_actor, shared_from_this(), std::move(run), &self_);
+  askers_.run(std::make_shared<std::function<void(caf::event_based_actor*)>>(
+    [x = shared_from_this(), run = std::move(run)](caf::event_based_actor* self) {
+      x->self_ = self;
+      x->guarded([&] { run(self); });
+    }));
 }
 
 } // namespace concert::http

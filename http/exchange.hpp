@@ -15,6 +15,7 @@
 
 #include "actors/timeouts.hpp"
 #include "actors/view_json.hpp"
+#include "http/askers.hpp"
 #include "http/message.hpp"
 #include "http/request_log.hpp"
 
@@ -49,15 +50,16 @@ namespace concert::http {
 /// says what to do with the answer, and the exchange is finished, once,
 /// whenever that answer (or an error, a timeout included) comes.
 ///
-/// Asks run in an actor of the exchange's own, spawned at the first ask,
-/// so every continuation runs in that actor; the connection gets the
-/// finished exchange on its own thread.
+/// The first ask runs in one of the edge's asking actors, and so do its
+/// continuation and the asks made from there; the connection gets the
+/// finished exchange on its own thread. A handler asks again only from a
+/// continuation, never twice at once.
 class exchange : public std::enable_shared_from_this<exchange> {
 public:
   /// Called once with the finished exchange, from whatever thread finished it.
   using on_finish = std::function<void(exchange_ptr)>;
 
-  exchange(caf::actor_system& system, request req, on_finish finish);
+  exchange(askers& from, request req, on_finish finish);
 
   const request& req() const {
     return req_;
@@ -145,14 +147,15 @@ private:
   void failed(std::exception_ptr failure) noexcept;
   void in_actor(std::function<void(caf::event_based_actor*)> run);
 
-  caf::actor_system& system_;
+  askers& askers_;
   request req_;
   response res_;
   request_context context_;
   on_finish finish_;
   std::function<void(event_sink_ptr)> opened_;
   std::atomic<bool> finished_{false};
-  /// The actor the asks run in, once spawned; only that actor reads it.
+  /// The actor the asks run in, once the first has started; only that
+  /// actor reads it.
   caf::event_based_actor* self_ = nullptr;
 };
 

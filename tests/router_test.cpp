@@ -6,6 +6,7 @@
 #include <caf/actor_system_config.hpp>
 #include <nlohmann/json.hpp>
 
+using concert::http::askers;
 using concert::http::exchange;
 using concert::http::exchange_ptr;
 using concert::http::response;
@@ -31,12 +32,13 @@ router sample_routes(std::string& seen) {
 response dispatch(const router& r, const std::string& method, const std::string& path) {
   caf::actor_system_config config;
   caf::actor_system system{config};
+  askers asking{system, 1};
   concert::http::request req;
   req.method = method;
   req.path = path;
   response answered;
   answered.status = 0;
-  auto x = std::make_shared<exchange>(system, std::move(req),
+  auto x = std::make_shared<exchange>(asking, std::move(req),
                                       [&](exchange_ptr done) { answered = done->res(); });
   r.dispatch(x);
   return answered;

@@ -250,10 +250,11 @@ void require_routed(const router& routes, const request& req) {
   // Never destroyed: CAF 0.17 cannot stop a system during static
   // destruction, and no route here asks an actor.
   static auto* system = new caf::actor_system{*new caf::actor_system_config};
+  static auto* asking = new askers{*system, 1};
   last_handled.reset();
   response res;
   res.status = 0;
-  auto x = std::make_shared<exchange>(*system, req, [&](exchange_ptr done) { res = done->res(); });
+  auto x = std::make_shared<exchange>(*asking, req, [&](exchange_ptr done) { res = done->res(); });
   routes.dispatch(x);
   require(res.status != 0, "a request was left unanswered");
   if (last_handled) {
