@@ -193,6 +193,14 @@ using user_directory_actor = caf::typed_actor<
   caf::replies_to<atom::rekey, int64_t>::with<user_credentials>,
   // A user's wallet has been idle for its idle time and asks to retire; it
   // is let go unless someone was handed it since.
-  caf::reacts_to<atom::idle, int64_t>>;
+  caf::reacts_to<atom::idle, int64_t>,
+  // The wallet's own requests, with the user first, handed on to the
+  // user's wallet (loaded first when it is not), which answers the sender:
+  // one message from the edge to the owner of the write.
+  caf::replies_to<atom::hold, int64_t, std::string, int32_t, idempotency_claim>::with<keyed<reservation_view>>,
+  caf::replies_to<atom::get, int64_t, int64_t>::with<reservation_view>,
+  caf::replies_to<atom::cancel, int64_t, int64_t>::with<reservation_view>,
+  caf::replies_to<atom::pay, int64_t, std::string, std::vector<int64_t>, idempotency_claim>::with<keyed<payment_view>>,
+  caf::replies_to<atom::idempotent, int64_t, idempotency_claim>::with<stored_answer>>;
 
 } // namespace concert

@@ -48,6 +48,20 @@ void with_user(self_pointer self, int64_t user, user_directory_state::waiter the
       });
 }
 
+/// Hands `xs...` on to `user`'s wallet, loading it first; the wallet
+/// answers whoever asked the directory.
+template <class Reply, class... Ts>
+caf::result<Reply> hand_on(self_pointer self, int64_t user, Ts... xs) {
+  auto promise = self->make_response_promise<Reply>();
+  with_user(self, user, [=](const known_user* known, const caf::error& err) mutable {
+    if (known != nullptr)
+      promise.delegate(known->wallet, xs...);
+    else
+      promise.deliver(err);
+  });
+  return promise;
+}
+
 /// Refuses a key that is not `user`'s: 403 when it is `owner`'s, 401 when
 /// it is nobody's (`owner` 0).
 void refuse_key(caf::typed_response_promise<wallet_actor> promise,
@@ -181,6 +195,23 @@ user_directory(observed_pointer<user_directory_actor, user_directory_state> self
     },
     [=](atom::rekey, int64_t user) { return rekey(self, user); },
     [=](atom::idle, int64_t user) { retire(self, user); },
+    [=](atom::hold hold, int64_t user, const std::string& date, int32_t seat,
+        const idempotency_claim& claim) {
+      return hand_on<keyed<reservation_view>>(self, user, hold, date, seat, claim);
+    },
+    [=](atom::get get, int64_t user, int64_t id) {
+      return hand_on<reservation_view>(self, user, get, id);
+    },
+    [=](atom::cancel cancel, int64_t user, int64_t id) {
+      return hand_on<reservation_view>(self, user, cancel, id);
+    },
+    [=](atom::pay pay, int64_t user, const std::string& token, const std::vector<int64_t>& ids,
+        const idempotency_claim& claim) {
+      return hand_on<keyed<payment_view>>(self, user, pay, token, ids, claim);
+    },
+    [=](atom::idempotent idempotent, int64_t user, const idempotency_claim& claim) {
+      return hand_on<stored_answer>(self, user, idempotent, claim);
+    },
   };
 }
 

@@ -6,7 +6,6 @@
 #include "http/health.hpp"
 #include "http/idempotency.hpp"
 #include "http/json_codec.hpp"
-#include "http/wallets.hpp"
 #include "support/time.hpp"
 
 namespace concert::http {
@@ -52,23 +51,21 @@ void hold(const services& s, const exchange_ptr& x, const caller& who) {
   auto claim = claim_of(x, "reservation", who.user_id);
   if (!claim)
     return x->fail(claim.error());
-  wallet_of(s, x, who.user_id, [&s, x, wanted = *wanted, claim = *claim](wallet_actor& wallet) {
-    auto& ledger = s.limits.holds;
-    auto client = x->context().client;
-    if (auto wait = ledger.reserve(client)) {
-      // A repeat of a hold made before is answered whatever the address
-      // holds now.
-      auto refusal = make_error(ec::hold_limit, "this address holds as many seats as allowed", wait);
-      return replay_or(x, wallet, claim, [x, refusal] { x->fail(refusal); });
-    }
-    ask_keyed<reservation_view>(
-      x, wallet, claim, 201, message(atom::hold_v, wanted.date, wanted.seat, claim),
-      [&ledger, client](reservation_view& made) {
-        ledger.held(client, made.reservation_id,
-                    hold_ledger::clock::time_point{std::chrono::milliseconds{made.expires_at}});
-      },
-      [&ledger, client] { ledger.failed(client); });
-  });
+  auto& ledger = s.limits.holds;
+  auto client = x->context().client;
+  if (auto wait = ledger.reserve(client)) {
+    // A repeat of a hold made before is answered whatever the address
+    // holds now.
+    auto refusal = make_error(ec::hold_limit, "this address holds as many seats as allowed", wait);
+    return replay_or(x, s.users, *claim, [x, refusal] { x->fail(refusal); });
+  }
+  ask_keyed<reservation_view>(
+    x, s.users, *claim, 201, message(atom::hold_v, who.user_id, wanted->date, wanted->seat, *claim),
+    [&ledger, client](reservation_view& made) {
+      ledger.held(client, made.reservation_id,
+                  hold_ledger::clock::time_point{std::chrono::milliseconds{made.expires_at}});
+    },
+    [&ledger, client] { ledger.failed(client); });
 }
 
 template <class Atom>
@@ -77,13 +74,12 @@ void on_reservation(const services& s, const exchange_ptr& x, const caller& who,
   auto id = decode_id(id_text, "reservationId");
   if (!id)
     return x->fail(id.error());
-  wallet_of(s, x, who.user_id, [&s, x, id = *id, what](wallet_actor& wallet) {
-    x->ask<reservation_view>(wallet, message(what, id), [&s, x, id](reservation_view& view) {
-      if constexpr (std::is_same_v<Atom, atom::cancel>)
-        s.limits.holds.released({id});
-      x->reply_view(200, view);
-    });
-  });
+  x->ask<reservation_view>(s.users, message(what, who.user_id, *id),
+                           [&s, x, id = *id](reservation_view& view) {
+                             if constexpr (std::is_same_v<Atom, atom::cancel>)
+                               s.limits.holds.released({id});
+                             x->reply_view(200, view);
+                           });
 }
 
 void pay(const services& s, const exchange_ptr& x, const caller& who) {
@@ -93,10 +89,9 @@ void pay(const services& s, const exchange_ptr& x, const caller& who) {
   auto claim = claim_of(x, "payment", who.user_id);
   if (!claim)
     return x->fail(claim.error());
-  wallet_of(s, x, who.user_id, [&s, x, token = who.token, ids = *ids, claim = *claim](wallet_actor& wallet) {
-    ask_keyed<payment_view>(x, wallet, claim, 201, message(atom::pay_v, token, ids, claim),
-                            [&s, ids](payment_view&) { s.limits.holds.released(ids); });
-  });
+  ask_keyed<payment_view>(x, s.users, *claim, 201,
+                          message(atom::pay_v, who.user_id, who.token, *ids, *claim),
+                          [&s, ids = *ids](payment_view&) { s.limits.holds.released(ids); });
 }
 
 /// What a route may still answer after its token was refused; it calls
@@ -124,9 +119,7 @@ void replayed_payment(const services& s, const exchange_ptr& x, std::function<vo
       auto claim = claim_of(x, "payment", view.user_id);
       if (view.status != "EXPIRED" || !claim)
         return refused();
-      wallet_of(s, x, view.user_id, [x, claim = *claim, refused](wallet_actor& wallet) {
-        replay_or(x, wallet, claim, refused);
-      });
+      replay_or(x, s.users, *claim, refused);
     },
     [refused](caf::error&) { refused(); });
 }

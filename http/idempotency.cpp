@@ -53,12 +53,12 @@ bool answered_from_store(const exchange_ptr& x, const idempotency_claim& claim,
   return true;
 }
 
-void replay_or(const exchange_ptr& x, const wallet_actor& wallet, const idempotency_claim& claim,
-               std::function<void()> otherwise) {
+void replay_or(const exchange_ptr& x, const user_directory_actor& users,
+               const idempotency_claim& claim, std::function<void()> otherwise) {
   if (claim.key.empty())
     return otherwise();
   x->ask<stored_answer>(
-    wallet, message(atom::idempotent_v, claim),
+    users, message(atom::idempotent_v, claim.user_id, claim),
     [x, claim, otherwise](stored_answer& stored) {
       if (!answered_from_store(x, claim, stored))
         otherwise();

@@ -21,23 +21,24 @@ caf::expected<idempotency_claim> claim_of(const exchange_ptr& x, const char* sco
 bool answered_from_store(const exchange_ptr& x, const idempotency_claim& claim,
                          const stored_answer& stored);
 
-/// Answers with what `wallet` stored under the claim's key (422 when it was
-/// stored for another body); otherwise calls `otherwise`, answering
-/// nothing. For requests refused before they reach the write (the token
-/// has ended since, the address holds its share) whose repeat must still
-/// get its answer.
-void replay_or(const exchange_ptr& x, const wallet_actor& wallet, const idempotency_claim& claim,
-               std::function<void()> otherwise);
+/// Answers with what the claimant's wallet stored under the claim's key
+/// (422 when it was stored for another body), asking through `users`;
+/// otherwise calls `otherwise`, answering nothing. For requests refused
+/// before they reach the write (the token has ended since, the address
+/// holds its share) whose repeat must still get its answer.
+void replay_or(const exchange_ptr& x, const user_directory_actor& users,
+               const idempotency_claim& claim, std::function<void()> otherwise);
 
-/// Asks `wallet` for a write under `claim` and answers: the view it made
-/// with `status`, after `made` has seen it; or the answer stored under the
-/// key; or the refusal. `not_made` runs when the write made nothing here.
-template <class View, class... Ts>
-void ask_keyed(const exchange_ptr& x, const wallet_actor& wallet, const idempotency_claim& claim,
+/// Asks `owner` (a wallet, or the directory that hands it on) for a write
+/// under `claim` and answers: the view it made with `status`, after `made`
+/// has seen it; or the answer stored under the key; or the refusal.
+/// `not_made` runs when the write made nothing here.
+template <class View, class Owner, class... Ts>
+void ask_keyed(const exchange_ptr& x, const Owner& owner, const idempotency_claim& claim,
                int status, std::tuple<Ts...> write, std::function<void(View&)> made,
                std::function<void()> not_made = [] {}) {
   x->ask<keyed<View>>(
-    wallet, std::move(write),
+    owner, std::move(write),
     [x, claim, status, made, not_made](keyed<View>& answer) {
       if (answered_from_store(x, claim, answer.stored))
         return not_made();

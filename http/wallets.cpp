@@ -8,10 +8,6 @@
 
 namespace concert::http {
 
-void wallet_of(const services& s, const exchange_ptr& x, int64_t user, with_wallet then) {
-  x->ask<wallet_actor>(s.users, message(atom::lookup_v, user), std::move(then));
-}
-
 void own_wallet(const services& s, const exchange_ptr& x, int64_t user, with_wallet then) {
   auto authorization = x->req().header("Authorization");
   auto key = bearer_credentials(authorization);

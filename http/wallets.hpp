@@ -12,10 +12,6 @@ namespace concert::http {
 /// What a route does with a wallet once it has it.
 using with_wallet = std::function<void(wallet_actor&)>;
 
-/// Calls `then` with the wallet of `user`, or answers ec::user_not_found.
-/// For routes where a queue token already stands for its user.
-void wallet_of(const services& s, const exchange_ptr& x, int64_t user, with_wallet then);
-
 /// Calls `then` with the wallet of `user` when the request carries that
 /// user's key as `Authorization: Bearer <key>`; otherwise answers
 /// ec::user_key_invalid for a missing, malformed or unknown key,

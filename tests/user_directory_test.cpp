@@ -68,3 +68,19 @@ TEST_F(user_directory_test, a_wallet_handed_out_within_its_idle_time_stays) {
   EXPECT_EQ(wallet_of(kim), first) << "had the wallet gone, the lookup would load a new one";
   EXPECT_EQ(script->wallet_loads, 1u);
 }
+
+TEST_F(user_directory_test, a_users_write_sent_to_the_directory_is_answered_by_their_wallet) {
+  auto held = write<reservation_view>(users, atom::hold_v, kim, xmas, int32_t{3}, idempotency_claim{});
+  ASSERT_TRUE(held) << "the wallet was loaded on the way";
+  EXPECT_EQ(script->wallet_loads, 1u);
+  auto wallet = wallet_of(kim);
+  EXPECT_EQ(ask<reservation_view>(wallet, atom::get_v, held->reservation_id)->status, "HELD")
+    << "the hold is the wallet's";
+  EXPECT_EQ(ask<reservation_view>(users, atom::cancel_v, kim, held->reservation_id)->status,
+            "CANCELLED");
+  EXPECT_EQ(ask<reservation_view>(users, atom::get_v, kim, held->reservation_id)->status,
+            "CANCELLED");
+  auto stranger = ask<reservation_view>(users, atom::get_v, int64_t{99}, held->reservation_id);
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error(), make_error(ec::user_not_found));
+}
