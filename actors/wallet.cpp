@@ -336,7 +336,8 @@ void used(self_pointer self) {
 void ask_to_retire(self_pointer self) {
   auto& st = self->state;
   auto quiet = self->clock().now() - st.last_used;
-  if (quiet >= st.idle_after && st.charging == 0 && st.reserved == 0 && st.holds_in_flight == 0)
+  if (quiet >= st.idle_after && st.charging == 0 && st.reserved == 0 && st.holds_in_flight == 0
+      && st.keys.empty())
     self->send(st.directory, atom::idle_v, st.user_id);
   self->delayed_send(self, st.idle_after, atom::tick_v);
 }
@@ -370,7 +371,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
   return {
     [=](atom::charge, int64_t amount, const idempotency_claim& claim) {
       used(self);
-      return keyed_write<user_record>(self, self->state.store, claim, [=](auto done) {
+      return keyed_write<user_record>(self, self->state.store, self->state.keys, claim, [=](auto done) {
         charge(self, amount, claim, std::move(done));
       });
     },
@@ -385,7 +386,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     },
     [=](atom::hold, const std::string& date, int32_t seat, const idempotency_claim& claim) {
       used(self);
-      return keyed_write<reservation_view>(self, self->state.store, claim, [=](auto done) {
+      return keyed_write<reservation_view>(self, self->state.store, self->state.keys, claim, [=](auto done) {
         hold(self, date, seat, claim, std::move(done));
       });
     },
@@ -423,7 +424,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
     [=](atom::pay, const std::string& token, const std::vector<int64_t>& ids,
         const idempotency_claim& claim) {
       used(self);
-      return keyed_write<payment_view>(self, self->state.store, claim, [=](auto done) {
+      return keyed_write<payment_view>(self, self->state.store, self->state.keys, claim, [=](auto done) {
         pay(self, token, ids, claim, std::move(done));
       });
     },

@@ -9,6 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/keyed_write.hpp"
 #include "actors/observed_actor.hpp"
 
 namespace concert {
@@ -34,6 +35,8 @@ struct wallet_state {
   /// The user's holds by reservation id, with when they lapse; a lapsed hold
   /// stops counting at its deadline without anyone telling the wallet.
   std::unordered_map<int64_t, caf::actor_clock::time_point> holds;
+  /// Idempotency-Keys whose write is under way, with their repeats waiting.
+  keys_in_flight keys;
   /// Holds being made; they count against the cap already.
   int32_t holds_in_flight = 0;
   int32_t max_holds = 0;

@@ -28,11 +28,13 @@ void charge(const services& s, const exchange_ptr& x) {
   auto order = decode_charge(x->req().body);
   if (!order)
     return x->fail(order.error());
-  auto claim = claim_of(x, "charge", order->user_id);
-  if (!claim)
-    return x->fail(claim.error());
-  own_wallet(s, x, order->user_id, [x, amount = order->amount, claim = *claim](wallet_actor& wallet) {
-    ask_keyed<user_record>(x, wallet, claim, 200, message(atom::charge_v, amount, claim),
+  // The user key is checked before the Idempotency-Key: without the
+  // right one, nothing about the request is the caller's business.
+  own_wallet(s, x, order->user_id, [x, user = order->user_id, amount = order->amount](wallet_actor& wallet) {
+    auto claim = claim_of(x, "charge", user);
+    if (!claim)
+      return x->fail(claim.error());
+    ask_keyed<user_record>(x, wallet, *claim, 200, message(atom::charge_v, amount, *claim),
                            [](user_record&) {});
   });
 }

@@ -1,6 +1,8 @@
 // Idempotency-Key on charge, reservation and payment: a repeat with the
 // same key and body returns the first answer and changes nothing.
 
+#include <future>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/booking.hpp"
@@ -129,4 +131,35 @@ TEST_F(http_idempotency, the_key_survives_a_restart) {
   auto again = send(again_flow.client, "POST", "/api/users/balance", body.dump(), headers);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(count("SELECT count(*) FROM charges"), 1);
+}
+
+TEST_F(http_idempotency, the_same_request_sent_twice_at_once_gets_one_answer_twice) {
+  flow.charge(user, 100000);
+  auto token = flow.admitted_token(user);
+  // Each pair is one client's request and its retry, sent at the same
+  // moment on two connections: the write is made once and both get its answer.
+  auto twice = [&](const std::string& key, const std::string& path, const json& body) {
+    auto once = [&] {
+      httplib::Client c{"127.0.0.1", server.port()};
+      return send(c, "POST", path, body.dump(), {{"Idempotency-Key", key}, {"X-Queue-Token", token}});
+    };
+    auto a = std::async(std::launch::async, once);
+    auto b = std::async(std::launch::async, once);
+    return std::make_pair(a.get(), b.get());
+  };
+  for (int seat = 1; seat <= 5; ++seat) {
+    auto key = "hold-" + std::to_string(seat);
+    auto [a, b] = twice(key, "/api/reservations", json{{"date", "2026-12-24"}, {"seat", seat}});
+    EXPECT_EQ(a.status, 201) << a.body.dump();
+    EXPECT_EQ(b.status, 201) << b.body.dump();
+    EXPECT_EQ(a.body, b.body);
+    EXPECT_NE(replayed(a), replayed(b)) << "one made it, the other is its replay";
+    auto [p, q] = twice("pay-" + key, "/api/payments", json{{"reservationId", a.body.at("reservationId")}});
+    EXPECT_EQ(p.status, 201) << p.body.dump();
+    EXPECT_EQ(q.status, 201) << q.body.dump();
+    EXPECT_EQ(p.body, q.body);
+    token = flow.admitted_token(user);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM payments"), 5);
+  EXPECT_EQ(count("SELECT count(*) FROM reservations"), 5);
 }

@@ -279,3 +279,26 @@ TEST_F(wallet_test, the_stored_answer_of_a_key_is_read_through_the_wallet) {
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->found);
 }
+
+TEST_F(wallet_test, a_repeat_sent_while_the_first_is_being_written_gets_the_first_ones_answer) {
+  open(50000);
+  script->commit_at_once = false;
+  idempotency_claim claim{"reservation", kim, "k7", R"({"date":"2026-12-24","seat":1})"};
+  auto first = self->request(wallet, 3600s, atom::hold_v, xmas, int32_t{1}, claim);
+  auto repeat = self->request(wallet, 3600s, atom::hold_v, xmas, int32_t{1}, claim);
+  run();
+  EXPECT_EQ(script->holds_written.size(), 1u);
+  EXPECT_TRUE(self->mailbox().empty()) << "neither is answered before the commit";
+  commit();
+  std::vector<keyed<reservation_view>> answers;
+  for (auto* handle : {&first, &repeat})
+    handle->receive([&](keyed<reservation_view>& a) { answers.push_back(a); },
+                    [&](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_FALSE(answers[0].stored.found);
+  EXPECT_EQ(answers[0].made.seat, 1);
+  ASSERT_TRUE(answers[1].stored.found) << "what would refuse it: a write of its own on a taken seat";
+  EXPECT_EQ(answers[1].stored.status, 201);
+  EXPECT_EQ(script->holds_written.size(), 1u);
+  EXPECT_TRUE(script->answers.size() == 1u) << "no refusal was stored under the key";
+}

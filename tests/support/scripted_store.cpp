@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/errors.hpp"
+#include "actors/view_json.hpp"
 
 namespace concert::testing {
 
@@ -109,8 +110,12 @@ store_actor::behavior_type scripted_store(store_actor::pointer self,
     [=](atom::create, const new_hold& hold) {
       script->holds_written.push_back(hold);
       auto id = script->next_reservation_id++;
-      script->wallets[hold.user_id].reservations.push_back(
-        {id, hold.user_id, hold.date, hold.seat, hold.price, "HELD", hold.expires_at});
+      reservation_view made{id, hold.user_id, hold.date, hold.seat, hold.price, "HELD", hold.expires_at};
+      script->wallets[hold.user_id].reservations.push_back(made);
+      // As the database does: the key's answer commits with the write.
+      if (!hold.claim.key.empty())
+        script->answers[{hold.claim.scope, hold.claim.user_id, hold.claim.key}] =
+          stored_answer{true, hold.claim.request, 201, encode(made).dump()};
       return write(self, script, id);
     },
     [=](atom::release, const hold_release& change) {
