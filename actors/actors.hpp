@@ -190,4 +190,13 @@ using user_directory_actor = caf::typed_actor<
   // is let go unless someone was handed it since.
   caf::reacts_to<atom::idle, int64_t>>;
 
+/// Gives memory the actors let go back to the operating system, on a thread
+/// of its own (detached).
+using memory_trimmer_actor = caf::typed_actor<
+  // Memory was let go: it goes back soon, in one trim with whatever else
+  // is let go meanwhile.
+  caf::reacts_to<atom::trim>,
+  // Trims now; the trimmer sends it to itself.
+  caf::reacts_to<atom::flush>>;
+
 } // namespace concert

@@ -150,18 +150,20 @@ void retire(self_pointer self, int64_t user) {
   self->state.users.erase(i);
   self->unlink_from(wallet);
   self->send(wallet, atom::idle_v);
+  self->send(self->state.trimmer, atom::trim_v);
 }
 
 } // namespace
 
 user_directory_actor::behavior_type
 user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
-               catalog_actor catalog, queue_actor queue, int32_t max_holds,
-               std::chrono::milliseconds wallet_idle) {
+               catalog_actor catalog, queue_actor queue, memory_trimmer_actor trimmer,
+               int32_t max_holds, std::chrono::milliseconds wallet_idle) {
   auto& st = self->state;
   st.store = std::move(store);
   st.catalog = std::move(catalog);
   st.queue = std::move(queue);
+  st.trimmer = std::move(trimmer);
   st.max_holds = max_holds;
   st.wallet_idle = wallet_idle;
   return {

@@ -27,6 +27,8 @@ struct user_directory_state {
   store_actor store;
   catalog_actor catalog;
   queue_actor queue;
+  /// Told whenever a wallet is let go.
+  memory_trimmer_actor trimmer;
   int32_t max_holds = 0;
   /// How long a wallet stays loaded without requests (zero: for good).
   std::chrono::milliseconds wallet_idle{0};
@@ -39,7 +41,7 @@ struct user_directory_state {
 
 user_directory_actor::behavior_type
 user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
-               catalog_actor catalog, queue_actor queue, int32_t max_holds,
-               std::chrono::milliseconds wallet_idle);
+               catalog_actor catalog, queue_actor queue, memory_trimmer_actor trimmer,
+               int32_t max_holds, std::chrono::milliseconds wallet_idle);
 
 } // namespace concert

@@ -23,8 +23,8 @@ class user_directory_test : public deterministic {
 protected:
   user_directory_test()
     : catalog(sys.spawn(concert::catalog, store, std::chrono::milliseconds{300'000}, published)),
-      queue(sys.spawn(concert::queue, queue_settings{}, store, published)),
-      users(sys.spawn(concert::user_directory, store, catalog, queue, int32_t{1}, idle)) {
+      queue(sys.spawn(concert::queue, queue_settings{}, store, published, trimmer)),
+      users(sys.spawn(concert::user_directory, store, catalog, queue, trimmer, int32_t{1}, idle)) {
     own(catalog);
     own(queue);
     own(users);

@@ -23,7 +23,7 @@ class wallet_test : public deterministic {
 protected:
   wallet_test()
     : catalog(sys.spawn(concert::catalog, store, hold_time, published)),
-      queue(sys.spawn(concert::queue, queue_settings{}, store, published)) {
+      queue(sys.spawn(concert::queue, queue_settings{}, store, published, trimmer)) {
     own(catalog);
     own(queue);
     EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, concert_info{xmas, "Xmas", 10, 10000}));
