@@ -168,10 +168,10 @@ using wallet_actor = caf::typed_actor<
   caf::replies_to<atom::cancel, int64_t>::with<reservation_view>,
   // Pays holds with the given token, all or nothing.
   caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<payment_view>,
-  // Checks whether it has been idle long enough to ask to retire.
-  caf::reacts_to<atom::tick>,
-  // The directory has let it go: it stops.
-  caf::reacts_to<atom::idle>>;
+  // The directory has handed it to nobody for its idle time: it stops and
+  // says true, unless it had a request within that time or has something
+  // in flight.
+  caf::replies_to<atom::idle>::with<bool>>;
 
 /// Creates users and routes each user's requests to their wallet, which it
 /// spawns on first use from the database.
@@ -186,9 +186,11 @@ using user_directory_actor = caf::typed_actor<
   caf::replies_to<atom::authenticate, int64_t, std::string, bool>::with<wallet_actor>,
   // Gives a user a new key; the old one fails from the answer on.
   caf::replies_to<atom::rekey, int64_t>::with<user_credentials>,
-  // A user's wallet has been idle for its idle time and asks to retire; it
-  // is let go unless someone was handed it since.
-  caf::reacts_to<atom::idle, int64_t>>;
+  // Starts a sweep for idle wallets unless one is under way, and schedules
+  // the next; the directory sends it to itself.
+  caf::reacts_to<atom::tick>,
+  // Sweeps on through the loaded users; the directory sends it to itself.
+  caf::reacts_to<atom::idle>>;
 
 /// Gives memory the actors let go back to the operating system, on a thread
 /// of its own (detached).

@@ -130,6 +130,8 @@ void domain::write(std::string& out) const {
   single("concert_db_groups_replayed_total", "counter",
          "Groups of writes run again one write at a time, after one of them was refused.",
          commit_groups_replayed.load(relaxed));
+  single("concert_wallets_loaded", "gauge", "Wallets in memory; an idle one leaves.",
+         wallets_loaded.load(relaxed));
   header(out, "concert_memory_trim_seconds", "histogram",
          "Time to give the memory actors let go back to the operating system (malloc_trim), "
          "once per trim.");
