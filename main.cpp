@@ -17,6 +17,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/demo_catalog.hpp"
+#include "actors/memory_trimmer.hpp"
 #include "actors/queue.hpp"
 #include "actors/user_directory.hpp"
 #include "config/settings.hpp"
@@ -167,16 +168,17 @@ int main(int argc, char** argv) {
   auto store = spawn_store(system, settings.database_url,
                            static_cast<size_t>(settings.store_writers));
   auto published = std::make_shared<published_state>();
-  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published);
+  auto trimmer = system.spawn<caf::detached>(concert::memory_trimmer);
+  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published, trimmer);
   auto catalog = system.spawn(concert::catalog, store,
                               std::chrono::milliseconds{settings.hold_seconds * 1000}, published);
-  auto users = system.spawn(concert::user_directory, store, catalog, queue,
+  auto users = system.spawn(concert::user_directory, store, catalog, queue, trimmer,
                             static_cast<int32_t>(settings.max_holds_per_user),
                             std::chrono::milliseconds{settings.wallet_idle_seconds * 1000});
   auto streams = system.spawn(http::event_streams, queue, http::keep_alive_interval);
   actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
                       caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users),
-                      caf::actor_cast<caf::actor>(streams)}};
+                      caf::actor_cast<caf::actor>(streams), caf::actor_cast<caf::actor>(trimmer)}};
   std::atomic<bool> recovered{false};
   http::abuse_limits limits{settings};
   http::services services{system,    catalog,   users, queue, streams, published,

@@ -173,10 +173,10 @@ using wallet_actor = caf::typed_actor<
   caf::replies_to<atom::pay, std::string, std::vector<int64_t>, idempotency_claim>::with<keyed<payment_view>>,
   // The answer stored under the claim's key, if any.
   caf::replies_to<atom::idempotent, idempotency_claim>::with<stored_answer>,
-  // Checks whether it has been idle long enough to ask to retire.
-  caf::reacts_to<atom::tick>,
-  // The directory has let it go: it stops.
-  caf::reacts_to<atom::idle>>;
+  // The directory has handed it to nobody for its idle time: it stops and
+  // says true, unless it had a request within that time or has something
+  // in flight.
+  caf::replies_to<atom::idle>::with<bool>>;
 
 /// Creates users and routes each user's requests to their wallet, which it
 /// spawns on first use from the database.
@@ -191,9 +191,11 @@ using user_directory_actor = caf::typed_actor<
   caf::replies_to<atom::authenticate, int64_t, std::string, bool>::with<wallet_actor>,
   // Gives a user a new key; the old one fails from the answer on.
   caf::replies_to<atom::rekey, int64_t>::with<user_credentials>,
-  // A user's wallet has been idle for its idle time and asks to retire; it
-  // is let go unless someone was handed it since.
-  caf::reacts_to<atom::idle, int64_t>,
+  // Starts a sweep for idle wallets unless one is under way, and schedules
+  // the next; the directory sends it to itself.
+  caf::reacts_to<atom::tick>,
+  // Sweeps on through the loaded users; the directory sends it to itself.
+  caf::reacts_to<atom::idle>,
   // The wallet's own requests, with the user first, handed on to the
   // user's wallet (loaded first when it is not), which answers the sender:
   // one message from the edge to the owner of the write.
@@ -202,5 +204,14 @@ using user_directory_actor = caf::typed_actor<
   caf::replies_to<atom::cancel, int64_t, int64_t>::with<reservation_view>,
   caf::replies_to<atom::pay, int64_t, std::string, std::vector<int64_t>, idempotency_claim>::with<keyed<payment_view>>,
   caf::replies_to<atom::idempotent, int64_t, idempotency_claim>::with<stored_answer>>;
+
+/// Gives memory the actors let go back to the operating system, on a thread
+/// of its own (detached).
+using memory_trimmer_actor = caf::typed_actor<
+  // Memory was let go: it goes back soon, in one trim with whatever else
+  // is let go meanwhile.
+  caf::reacts_to<atom::trim>,
+  // Trims now; the trimmer sends it to itself.
+  caf::reacts_to<atom::flush>>;
 
 } // namespace concert

@@ -142,8 +142,10 @@ void end(self_pointer self, queue_token& t) {
 /// there from now on (stored_token), so ended tokens do not pile up here.
 void forget(self_pointer self, const std::string& token) {
   auto i = self->state.tokens.find(token);
-  if (i != self->state.tokens.end() && i->second.status == token_status::expired)
+  if (i != self->state.tokens.end() && i->second.status == token_status::expired) {
     self->state.tokens.erase(i);
+    ++self->state.forgotten;
+  }
 }
 
 /// A token's time is up: it ends here at once and in the database right
@@ -265,6 +267,10 @@ void tick(self_pointer self) {
     write_behind(self, "admit", [] {}, atom::admit_v, std::move(admitted));
     tell_watchers(self);
   }
+  if (st.forgotten > 0) {
+    self->send(st.trimmer, atom::trim_v);
+    st.forgotten = 0;
+  }
   self->delayed_send(self, st.settings.interval, atom::tick_v);
 }
 
@@ -364,10 +370,11 @@ caf::result<int32_t> recover(self_pointer self) {
 
 queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
                                  queue_settings settings, store_actor store,
-                                 published_ptr published) {
+                                 published_ptr published, memory_trimmer_actor trimmer) {
   self->state.settings = settings;
   self->state.published = std::move(published);
   self->state.store = std::move(store);
+  self->state.trimmer = std::move(trimmer);
   return {
     [=](atom::create, int64_t user) { return issue(self, user); },
     [=](atom::get, const std::string& token) -> caf::result<token_view> {

@@ -64,10 +64,13 @@ struct queue_state {
   published_ptr published;
   /// Tokens activated since the guard was last told.
   std::vector<std::pair<std::string, active_token>> newly_active;
+  /// Told on a tick when ended tokens have been let go since the last.
+  memory_trimmer_actor trimmer;
+  int64_t forgotten = 0;
 };
 
 queue_actor::behavior_type queue(observed_pointer<queue_actor, queue_state> self,
                                  queue_settings settings, store_actor store,
-                                 published_ptr published);
+                                 published_ptr published, memory_trimmer_actor trimmer);
 
 } // namespace concert

@@ -1,51 +1,85 @@
 #include "actors/user_directory.hpp"
 
+#include <algorithm>
+
+#include <caf/send.hpp>
+
 #include "actors/errors.hpp"
 #include "actors/timeouts.hpp"
 #include "actors/wallet.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 #include "support/user_key.hpp"
 
 namespace concert {
 
+user_directory_state::~user_directory_state() {
+  for (auto& [id, known] : users)
+    caf::anon_send_exit(known.wallet, caf::exit_reason::user_shutdown);
+}
+
 namespace {
 
 using self_pointer = observed_pointer<user_directory_actor, user_directory_state>;
+
+/// Buckets of the users' table one message of a sweep looks through, so a
+/// lookup waits for a slice of the table at most, never for all of it.
+constexpr size_t sweep_slice = 4096;
+
+/// Wallets asked to stop at once. Each ask holds a response handler and a
+/// timeout until its answer, so a sweep that finds a million idle wallets
+/// asks them a thousand at a time.
+constexpr int32_t max_offers = 1024;
+
+bool has_key(const known_user& known, const std::string& key_hash) {
+  auto given = key_digest_of(key_hash);
+  return given && known.key_hash && same_secret(*given, *known.key_hash);
+}
+
+/// Hands `known` (or the error) to everyone waiting for the user.
+void answer_waiters(self_pointer self, int64_t user, known_user* known, const caf::error& err) {
+  auto i = self->state.loading.find(user);
+  if (i == self->state.loading.end())
+    return;
+  auto waiters = std::move(i->second);
+  self->state.loading.erase(i);
+  if (known != nullptr)
+    known->handed_at = self->clock().now();
+  for (auto& waiter : waiters)
+    waiter(known, err);
+}
+
+/// Spawns the user's wallet from the database for those waiting in
+/// `loading`.
+void load(self_pointer self, int64_t user) {
+  self->request(self->state.store, store_timeout, atom::load_v, atom::wallet_v, user)
+    .then(
+      [=](wallet_row& row) {
+        auto& st = self->state;
+        auto key_hash = key_digest_of(row.key_hash);
+        auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.store, st.catalog,
+                             st.queue, st.wallet_idle);
+        metrics::actors().wallets_loaded.fetch_add(1);
+        auto& known = st.users[user] = known_user{w, key_hash, self->clock().now()};
+        answer_waiters(self, user, &known, caf::error{});
+      },
+      [=](caf::error& err) { answer_waiters(self, user, nullptr, err); });
+}
 
 /// Calls `then` with the user, spawning their wallet from the database on
 /// first use. Unknown users are not remembered, so a made-up id costs one
 /// query and no memory.
 void with_user(self_pointer self, int64_t user, user_directory_state::waiter then) {
   auto& st = self->state;
-  if (auto i = st.users.find(user); i != st.users.end()) {
+  auto i = st.users.find(user);
+  if (i != st.users.end() && !i->second.retiring) {
     i->second.handed_at = self->clock().now();
     return then(&i->second, caf::error{});
   }
   auto& waiting = st.loading[user];
   waiting.push_back(std::move(then));
-  if (waiting.size() > 1)
-    return;
-  self->request(st.store, store_timeout, atom::load_v, atom::wallet_v, user)
-    .then(
-      [=](wallet_row& row) {
-        auto& st = self->state;
-        auto key_hash = row.key_hash;
-        auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.store, st.catalog,
-                             st.queue, caf::actor_cast<user_directory_actor>(self),
-                             st.wallet_idle);
-        self->link_to(w);
-        auto& known = st.users[user] = known_user{w, std::move(key_hash), self->clock().now()};
-        auto waiters = std::move(st.loading[user]);
-        st.loading.erase(user);
-        for (auto& waiter : waiters)
-          waiter(&known, caf::error{});
-      },
-      [=](caf::error& err) {
-        auto waiters = std::move(self->state.loading[user]);
-        self->state.loading.erase(user);
-        for (auto& waiter : waiters)
-          waiter(nullptr, err);
-      });
+  if (waiting.size() == 1 && i == st.users.end())
+    load(self, user);
 }
 
 /// Hands `xs...` on to `user`'s wallet, loading it first; the wallet
@@ -79,10 +113,17 @@ void refuse_key(caf::typed_response_promise<wallet_actor> promise,
 caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::string key_hash,
                                        bool look_up) {
   auto promise = self->make_response_promise<wallet_actor>();
+  auto hand_over = [=](const known_user* loaded, const caf::error& err) mutable {
+    if (loaded != nullptr && has_key(*loaded, key_hash))
+      promise.deliver(loaded->wallet);
+    else if (err)
+      promise.deliver(err);
+    else
+      refuse_key(promise, user, 0); // replaced meanwhile
+  };
   auto known = self->state.users.find(user);
-  if (known != self->state.users.end() && same_secret(known->second.key_hash, key_hash)) {
-    known->second.handed_at = self->clock().now();
-    promise.deliver(known->second.wallet);
+  if (known != self->state.users.end() && has_key(known->second, key_hash)) {
+    with_user(self, user, hand_over);
     return promise;
   }
   if (!look_up) {
@@ -94,14 +135,7 @@ caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::str
       [=](int64_t owner) mutable {
         if (owner != user)
           return refuse_key(promise, user, owner);
-        with_user(self, user, [=](const known_user* loaded, const caf::error& err) mutable {
-          if (loaded != nullptr && same_secret(loaded->key_hash, key_hash))
-            promise.deliver(loaded->wallet);
-          else if (err)
-            promise.deliver(err);
-          else
-            refuse_key(promise, user, 0); // replaced meanwhile
-        });
+        with_user(self, user, hand_over);
       },
       [=](caf::error& err) mutable {
         if (err == make_error(ec::user_key_invalid))
@@ -132,7 +166,7 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
     .then(
       [=](bool) mutable {
         if (auto i = self->state.users.find(user); i != self->state.users.end())
-          i->second.key_hash = key_hash;
+          i->second.key_hash = key_digest_of(key_hash);
         // Answered once the queue has ended the old token, so the edge's
         // guard refuses it before the new key is handed out.
         self->request(self->state.queue, from_peer, atom::revoke_v, user)
@@ -150,34 +184,103 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
   return promise;
 }
 
-/// Lets an idle wallet go unless it was handed to anyone within its idle
-/// time. A request uses the wallet it was handed within its own deadline
-/// (seconds), far below the idle time (a minute at least), so no request
-/// can find the wallet gone; the next one loads it again.
-void retire(self_pointer self, int64_t user) {
-  auto i = self->state.users.find(user);
-  if (i == self->state.users.end()
-      || caf::actor_cast<caf::strong_actor_ptr>(i->second.wallet) != self->current_sender()
-      || self->clock().now() - i->second.handed_at < self->state.wallet_idle)
+/// How often the directory sweeps for idle wallets: a wallet leaves between
+/// its idle time and a quarter more after its last hand-out.
+std::chrono::milliseconds sweep_interval(const user_directory_state& st) {
+  return st.wallet_idle / 4;
+}
+
+/// The wallet's answer to being asked to stop. One that stopped leaves
+/// the table, and is loaded anew for whoever waited meanwhile; one that
+/// stayed is handed to them.
+void retired(self_pointer self, int64_t user, bool stopped) {
+  auto& st = self->state;
+  --st.offers;
+  auto i = st.users.find(user);
+  if (stopped) {
+    st.users.erase(i);
+    metrics::actors().wallets_loaded.fetch_sub(1);
+    ++st.let_go;
+    if (st.loading.count(user) > 0)
+      load(self, user);
+  } else {
+    i->second.retiring = false;
+    answer_waiters(self, user, &i->second, caf::error{});
+  }
+  if (st.offers > 0)
     return;
-  auto wallet = i->second.wallet;
-  self->state.users.erase(i);
-  self->unlink_from(wallet);
-  self->send(wallet, atom::idle_v);
+  if (st.let_go > 0) {
+    self->send(st.trimmer, atom::trim_v);
+    st.let_go = 0;
+  }
+  if (st.sweeping)
+    self->send(self, atom::idle_v);
+}
+
+/// Asks a wallet nobody was handed within the idle time to stop. Until it
+/// answers, whoever wants the user waits (a request uses the wallet it was
+/// handed within seconds, and the idle time is a minute at least, so no
+/// request still holds it).
+void offer_retirement(self_pointer self, int64_t user, known_user& known) {
+  known.retiring = true;
+  ++self->state.offers;
+  self->request(known.wallet, from_peer, atom::idle_v)
+    .then([=](bool stopped) { retired(self, user, stopped); },
+          [=](caf::error& err) {
+            // A wallet that has gone (it failed) will answer nobody again.
+            retired(self, user, err == caf::sec::request_receiver_down);
+          });
+}
+
+/// Looks through the next slice of the users' table for idle wallets and
+/// asks them to stop. The sweep goes on in a message of its own once their
+/// answers are in, so requests are served in between. A table that grows
+/// meanwhile moves users between buckets; one missed now is found by the
+/// next sweep.
+void sweep(self_pointer self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  auto slice_end = std::min(st.sweep_next + sweep_slice, st.users.bucket_count());
+  for (; st.sweep_next < slice_end && st.offers < max_offers; ++st.sweep_next)
+    for (auto i = st.users.begin(st.sweep_next); i != st.users.end(st.sweep_next); ++i)
+      if (!i->second.retiring && now - i->second.handed_at >= st.wallet_idle)
+        offer_retirement(self, i->first, i->second);
+  if (st.sweep_next < st.users.bucket_count()) {
+    if (st.offers == 0)
+      self->send(self, atom::idle_v);
+    return;
+  }
+  st.sweeping = false;
+  // A table far emptier than its buckets gives them back.
+  if (st.users.bucket_count() > 4 * st.users.size() + sweep_slice)
+    st.users.rehash(0);
+}
+
+void start_sweep(self_pointer self) {
+  auto& st = self->state;
+  self->delayed_send(self, sweep_interval(st), atom::tick_v);
+  if (st.sweeping)
+    return;
+  st.sweeping = true;
+  st.sweep_next = 0;
+  sweep(self);
 }
 
 } // namespace
 
 user_directory_actor::behavior_type
 user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
-               catalog_actor catalog, queue_actor queue, int32_t max_holds,
-               std::chrono::milliseconds wallet_idle) {
+               catalog_actor catalog, queue_actor queue, memory_trimmer_actor trimmer,
+               int32_t max_holds, std::chrono::milliseconds wallet_idle) {
   auto& st = self->state;
   st.store = std::move(store);
   st.catalog = std::move(catalog);
   st.queue = std::move(queue);
+  st.trimmer = std::move(trimmer);
   st.max_holds = max_holds;
   st.wallet_idle = wallet_idle;
+  if (wallet_idle.count() > 0)
+    self->delayed_send(self, sweep_interval(st), atom::tick_v);
   return {
     [=](atom::create, const new_user& user) { return create(self, user); },
     [=](atom::lookup, int64_t user) -> caf::result<wallet_actor> {
@@ -194,7 +297,8 @@ user_directory(observed_pointer<user_directory_actor, user_directory_state> self
       return authenticate(self, user, key_hash, look_up);
     },
     [=](atom::rekey, int64_t user) { return rekey(self, user); },
-    [=](atom::idle, int64_t user) { retire(self, user); },
+    [=](atom::tick) { start_sweep(self); },
+    [=](atom::idle) { sweep(self); },
     [=](atom::hold hold, int64_t user, const std::string& date, int32_t seat,
         const idempotency_claim& claim) {
       return hand_on<keyed<reservation_view>>(self, user, hold, date, seat, claim);

@@ -329,17 +329,17 @@ void used(self_pointer self) {
   self->state.last_used = self->clock().now();
 }
 
-/// Asks the directory to let this wallet go when it has had no request for
-/// its idle time and has nothing in flight; everything it holds is in the
-/// database, where the next request loads it from. Checks again after
-/// another idle time either way.
-void ask_to_retire(self_pointer self) {
+/// Stops when it has had no request for its idle time and has nothing in
+/// flight; everything it holds is in the database, where the next request
+/// loads it from.
+bool stop_if_idle(self_pointer self) {
   auto& st = self->state;
   auto quiet = self->clock().now() - st.last_used;
-  if (quiet >= st.idle_after && st.charging == 0 && st.reserved == 0 && st.holds_in_flight == 0
-      && st.keys.empty())
-    self->send(st.directory, atom::idle_v, st.user_id);
-  self->delayed_send(self, st.idle_after, atom::tick_v);
+  if (quiet < st.idle_after || st.charging != 0 || st.reserved != 0 || st.holds_in_flight != 0
+      || !st.keys.empty())
+    return false;
+  self->quit();
+  return true;
 }
 
 } // namespace
@@ -347,14 +347,10 @@ void ask_to_retire(self_pointer self) {
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
                                    store_actor store, catalog_actor catalog, queue_actor queue,
-                                   user_directory_actor directory,
                                    std::chrono::milliseconds idle_after) {
   auto& st = self->state;
-  st.directory = std::move(directory);
   st.idle_after = idle_after;
   st.last_used = self->clock().now();
-  if (idle_after.count() > 0)
-    self->delayed_send(self, idle_after, atom::tick_v);
   st.user_id = user_id;
   st.balance = loaded.balance;
   st.max_holds = max_holds;
@@ -432,8 +428,7 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
       used(self);
       return self->delegate(self->state.store, idempotent, claim.scope, claim.user_id, claim.key);
     },
-    [=](atom::tick) { ask_to_retire(self); },
-    [=](atom::idle) { self->quit(); },
+    [=](atom::idle) { return stop_if_idle(self); },
   };
 }
 

@@ -45,9 +45,7 @@ struct wallet_state {
   /// The seat managers of the dates this wallet has asked the catalog for.
   std::unordered_map<std::string, seat_manager_actor> seat_managers;
   queue_actor queue;
-  /// Who spawned the wallet, and lets it go once it has been idle for
-  /// `idle_after` (zero: never).
-  user_directory_actor directory;
+  /// How long without a request before it may stop when the directory asks.
   std::chrono::milliseconds idle_after{0};
   /// When the wallet last got a request.
   caf::actor_clock::time_point last_used;
@@ -56,7 +54,6 @@ struct wallet_state {
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
                                    store_actor store, catalog_actor catalog, queue_actor queue,
-                                   user_directory_actor directory,
                                    std::chrono::milliseconds idle_after);
 
 } // namespace concert

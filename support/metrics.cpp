@@ -130,6 +130,12 @@ void domain::write(std::string& out) const {
   single("concert_db_groups_replayed_total", "counter",
          "Groups of writes run again one write at a time, after one of them was refused.",
          commit_groups_replayed.load(relaxed));
+  single("concert_wallets_loaded", "gauge", "Wallets in memory; an idle one leaves.",
+         wallets_loaded.load(relaxed));
+  header(out, "concert_memory_trim_seconds", "histogram",
+         "Time to give the memory actors let go back to the operating system (malloc_trim), "
+         "once per trim.");
+  memory_trim_seconds.write(out, "concert_memory_trim_seconds", "");
 }
 
 domain& actors() {
@@ -147,10 +153,10 @@ struct mailbox_kind {
 
 /// Every kind of actor, fixed, so recording needs no lock; the last one
 /// takes any other.
-std::array<mailbox_kind, 8>& mailbox_kinds() {
-  static std::array<mailbox_kind, 8> kinds = {"queue",  "store",          "catalog",
-                                              "seat_manager", "wallet", "user_directory",
-                                              "event_streams", "other"};
+std::array<mailbox_kind, 9>& mailbox_kinds() {
+  static std::array<mailbox_kind, 9> kinds = {"queue",          "store",         "catalog",
+                                              "seat_manager",   "wallet",        "user_directory",
+                                              "event_streams",  "memory_trimmer", "other"};
   return kinds;
 }
 

@@ -59,6 +59,8 @@ struct domain {
   histogram commit_seconds{latency_buckets()};
   histogram commit_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   std::atomic<uint64_t> commit_groups_replayed{0};
+  std::atomic<int64_t> wallets_loaded{0};
+  histogram memory_trim_seconds{latency_buckets()};
 
   /// Appends every series above.
   void write(std::string& out) const;

@@ -72,4 +72,32 @@ bool same_secret(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
+std::optional<key_digest> key_digest_of(std::string_view hash) {
+  key_digest digest{};
+  if (hash.size() != 2 * digest.size())
+    return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < digest.size(); ++i) {
+    auto high = nibble(hash[2 * i]);
+    auto low = nibble(hash[2 * i + 1]);
+    if (high < 0 || low < 0)
+      return std::nullopt;
+    digest[i] = static_cast<unsigned char>(high << 4 | low);
+  }
+  return digest;
+}
+
+bool same_secret(const key_digest& given, const key_digest& expected) {
+  auto text = [](const key_digest& d) {
+    return std::string_view{reinterpret_cast<const char*>(d.data()), d.size()};
+  };
+  return same_secret(text(given), text(expected));
+}
+
 } // namespace concert

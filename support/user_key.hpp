@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +23,15 @@ std::string user_key_hash(std::string_view key);
 /// Whether two secrets are equal, in time that depends on their length
 /// only, not on where they first differ.
 bool same_secret(std::string_view given, std::string_view expected);
+
+/// A key's SHA-256 as its 32 bytes: half the size of its hex, with no
+/// allocation of its own, for a hash kept in memory per user.
+using key_digest = std::array<unsigned char, 32>;
+
+/// The digest whose hex `hash` is (as user_key_hash writes it); nothing
+/// when `hash` is not one.
+std::optional<key_digest> key_digest_of(std::string_view hash);
+
+bool same_secret(const key_digest& given, const key_digest& expected);
 
 } // namespace concert

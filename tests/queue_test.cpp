@@ -4,6 +4,8 @@
 #include "actors/queue.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/memory_trimmer.hpp"
+#include "support/metrics.hpp"
 #include "support/time.hpp"
 #include "tests/support/queue_fixture.hpp"
 
@@ -228,6 +230,20 @@ TEST_F(queue_test, an_ended_token_leaves_memory_once_its_end_is_stored_and_still
   ASSERT_FALSE(checked);
   EXPECT_EQ(checked.error(), make_error(ec::token_invalid));
   EXPECT_TRUE(ask<token_view>(queue, atom::create_v, int64_t{1})) << "the user may line up again";
+}
+
+TEST_F(queue_test, memory_of_ended_tokens_is_given_back_after_the_next_tick) {
+  start(10, 100);
+  auto t = issue(1);
+  advance(tick);
+  auto trims = metrics::actors().memory_trim_seconds.count();
+  ASSERT_TRUE(ask<token_view>(queue, atom::revoke_v, t.token));
+  advance(tick);
+  advance(trim_settle);
+  EXPECT_EQ(metrics::actors().memory_trim_seconds.count(), trims + 1);
+  advance(tick + trim_gap);
+  EXPECT_EQ(metrics::actors().memory_trim_seconds.count(), trims + 1)
+    << "nothing let go since, so no trim";
 }
 
 TEST_F(queue_test, the_published_guard_passes_an_active_token_until_it_ends) {

@@ -23,7 +23,7 @@ class wallet_test : public deterministic {
 protected:
   wallet_test()
     : catalog(sys.spawn(concert::catalog, store, hold_time, published)),
-      queue(sys.spawn(concert::queue, queue_settings{}, store, published)) {
+      queue(sys.spawn(concert::queue, queue_settings{}, store, published, trimmer)) {
     own(catalog);
     own(queue);
     EXPECT_TRUE(ask<concert_info>(catalog, atom::create_v, concert_info{xmas, "Xmas", 10, 10000}));
@@ -32,7 +32,7 @@ protected:
 
   void open(int64_t balance, int32_t max_holds = 4) {
     wallet = sys.spawn(concert::wallet, kim, wallet_row{balance, {}}, max_holds, store, catalog,
-                       queue, user_directory_actor{}, std::chrono::milliseconds{0});
+                       queue, std::chrono::milliseconds{0});
     own(wallet);
   }
 
@@ -177,8 +177,7 @@ TEST_F(wallet_test, reservations_that_had_ended_when_it_loaded_are_answered_by_t
                                 {},
                                 {{41, kim, xmas, 1, 10000, "EXPIRED", 0},
                                  {42, kim, xmas, 2, 10000, "CANCELLED", 0}}},
-                     4, store, catalog, queue, user_directory_actor{},
-                     std::chrono::milliseconds{0});
+                     4, store, catalog, queue, std::chrono::milliseconds{0});
   own(wallet);
   EXPECT_EQ(status_of(41), "EXPIRED");
   EXPECT_EQ(status_of(42), "CANCELLED");

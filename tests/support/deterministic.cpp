@@ -1,5 +1,7 @@
 #include "tests/support/deterministic.hpp"
 
+#include "actors/memory_trimmer.hpp"
+
 namespace concert::testing {
 
 namespace {
@@ -17,8 +19,10 @@ deterministic::deterministic()
     sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
     self(sys),
     script(std::make_shared<store_script>()),
-    store(sys.spawn(scripted_store, script)) {
+    store(sys.spawn(scripted_store, script)),
+    trimmer(sys.spawn(memory_trimmer)) {
   own(store);
+  own(trimmer);
 }
 
 deterministic::~deterministic() {

@@ -80,6 +80,8 @@ protected:
   caf::scoped_actor self;
   std::shared_ptr<store_script> script;
   store_actor store;
+  /// On the deterministic scheduler too, unlike the server's detached one.
+  memory_trimmer_actor trimmer;
   /// Where the queue, the catalog and the seat managers publish for the edge.
   published_ptr published = std::make_shared<published_state>();
   std::vector<caf::actor> owned;

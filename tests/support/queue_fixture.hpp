@@ -17,7 +17,7 @@ protected:
 
   void start(int64_t batch, int64_t max_active) {
     queue = sys.spawn(concert::queue, queue_settings{batch, tick, max_active, ttl}, store,
-                      published);
+                      published, trimmer);
     own(queue);
     ASSERT_TRUE(ask<int32_t>(queue, atom::recover_v));
   }
