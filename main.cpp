@@ -168,7 +168,8 @@ int main(int argc, char** argv) {
   auto store = spawn_store(system, settings.database_url,
                            static_cast<size_t>(settings.store_writers));
   auto published = std::make_shared<published_state>();
-  auto trimmer = system.spawn<caf::detached>(concert::memory_trimmer);
+  auto trimmer = system.spawn<caf::detached>(concert::memory_trimmer, caf::timespan{trim_settle},
+                                             caf::timespan{trim_gap});
   auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published, trimmer);
   auto catalog = system.spawn(concert::catalog, store,
                               std::chrono::milliseconds{settings.hold_seconds * 1000}, published);

@@ -26,7 +26,10 @@ void trim(self_pointer self) {
 
 } // namespace
 
-memory_trimmer_actor::behavior_type memory_trimmer(self_pointer self) {
+memory_trimmer_actor::behavior_type memory_trimmer(self_pointer self, caf::timespan settle,
+                                                   caf::timespan gap) {
+  self->state.settle = settle;
+  self->state.gap = gap;
   return {
     [=](atom::trim) {
       auto& st = self->state;
@@ -34,7 +37,7 @@ memory_trimmer_actor::behavior_type memory_trimmer(self_pointer self) {
         return;
       st.scheduled = true;
       auto now = self->clock().now();
-      auto at = std::max(now + trim_settle, st.last_trim + trim_gap);
+      auto at = std::max(now + st.settle, st.last_trim + st.gap);
       self->delayed_send(self, at - now, atom::flush_v);
     },
     [=](atom::flush) { trim(self); },

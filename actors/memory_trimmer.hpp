@@ -25,11 +25,16 @@ struct memory_trimmer_state {
   bool scheduled = false;
   /// When the last trim ran; none has at the start.
   caf::actor_clock::time_point last_trim = caf::actor_clock::time_point::min();
+  caf::timespan settle{};
+  caf::timespan gap{};
 };
 
 /// Meant to be spawned detached: malloc_trim blocks, and on a scheduler
-/// thread it would stall every actor queued behind it.
+/// thread it would stall every actor queued behind it. Trims `settle` after
+/// it is first told, and at most once per `gap` (trim_settle and trim_gap
+/// in the server).
 memory_trimmer_actor::behavior_type
-memory_trimmer(observed_pointer<memory_trimmer_actor, memory_trimmer_state> self);
+memory_trimmer(observed_pointer<memory_trimmer_actor, memory_trimmer_state> self,
+               caf::timespan settle, caf::timespan gap);
 
 } // namespace concert

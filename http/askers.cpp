@@ -7,15 +7,22 @@ namespace concert::http {
 
 namespace {
 
-caf::behavior asking_actor(caf::event_based_actor* self) {
-  return {[self](const ask_job& job) { (*job)(self); }};
-}
+/// A class rather than a function: CAF 0.17 reads through a null pointer
+/// when it spawns a function that takes no arguments.
+class asking_actor : public caf::event_based_actor {
+public:
+  using caf::event_based_actor::event_based_actor;
+
+  caf::behavior make_behavior() override {
+    return {[this](const ask_job& job) { (*job)(this); }};
+  }
+};
 
 } // namespace
 
 askers::askers(caf::actor_system& system, size_t count) {
   for (size_t i = 0; i < count; ++i)
-    actors_.push_back(system.spawn(asking_actor));
+    actors_.push_back(system.spawn<asking_actor>());
 }
 
 askers::~askers() {

@@ -20,7 +20,7 @@ deterministic::deterministic()
     self(sys),
     script(std::make_shared<store_script>()),
     store(sys.spawn(scripted_store, script)),
-    trimmer(sys.spawn(memory_trimmer)) {
+    trimmer(sys.spawn(memory_trimmer, caf::timespan{trim_settle}, caf::timespan{trim_gap})) {
   own(store);
   own(trimmer);
 }
