@@ -25,6 +25,13 @@ using keys_in_flight = std::unordered_map<std::string, std::vector<std::function
 
 namespace detail {
 
+/// Reads the answer stored under the claim's key.
+template <class Self>
+auto stored_answer_of(Self self, const store_actor& store, const idempotency_claim& claim) {
+  return self->request(store, store_timeout, atom::idempotent_v, claim.scope, claim.user_id,
+                       claim.key);
+}
+
 /// Lets the requests waiting on `name` go, one after another: the first
 /// finds the answer stored now (or, after a failure that stored none,
 /// writes itself), and the others wait on it in turn.
@@ -63,8 +70,7 @@ void finish_keyed(Self self, const store_actor& store, const idempotency_claim& 
     settled();
   };
   if (err == make_error(ec::idempotency_conflict)) {
-    self->request(store, store_timeout, atom::idempotent_v, claim.scope, claim.user_id, claim.key)
-      .then(stored_or_refused, failed);
+    stored_answer_of(self, store, claim).then(stored_or_refused, failed);
     return;
   }
   // A refusal that passes with time (429) or a failure of ours (5xx) is
@@ -106,7 +112,7 @@ void claim_and_write(Self self, const store_actor& store, keys_in_flight& keys,
   }
   keys[name];
   auto settled = [&keys, name] { settle(keys, name); };
-  self->request(store, store_timeout, atom::idempotent_v, claim.scope, claim.user_id, claim.key)
+  stored_answer_of(self, store, claim)
     .then(
       [=](stored_answer& stored) mutable {
         if (stored.found) {
