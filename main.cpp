@@ -130,6 +130,12 @@ queue_settings queue_settings_of(const config::settings& s) {
           std::chrono::milliseconds{s.token_ttl_seconds * 1000}};
 }
 
+size_t actor_threads_of(const config::settings& s) {
+  if (s.actor_threads > 0)
+    return static_cast<size_t>(s.actor_threads);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Ends the actors however main returns; the actor system waits for them.
 struct actors_guard {
   std::vector<caf::actor> actors;
@@ -164,6 +170,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::concert>();
+  cfg.set("scheduler.max-threads", actor_threads_of(settings));
   caf::actor_system system{cfg};
   auto store = spawn_store(system, settings.database_url,
                            static_cast<size_t>(settings.store_writers));

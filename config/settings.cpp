@@ -138,6 +138,8 @@ const std::vector<spec>& specs() {
             "whole-request deadline: head and body must arrive within it"),
     integer("CONCERT_IDLE_TIMEOUT_MS", &settings::idle_timeout_ms, 100, 600000,
             "keep-alive idle limit between requests"),
+    integer("CONCERT_ACTOR_THREADS", &settings::actor_threads, 0, 64,
+            "threads that run the actors (0 = one a core)"),
     integer("CONCERT_HTTP_THREADS", &settings::http_threads, 1, 64,
             "event-loop threads per port; each carries any number of connections"),
     integer("CONCERT_HTTP_QUEUE", &settings::http_queue, 1, 1000000,

@@ -44,6 +44,9 @@ struct settings {
   /// Event-loop threads per HTTP port; a connection costs memory, not a
   /// thread, so a few carry them all.
   int64_t http_threads = 1;
+  /// Threads of CAF's scheduler; 0 means one a core. CAF's own default is
+  /// at least four, which on two cores spends more time looking for work.
+  int64_t actor_threads = 0;
   /// The listen backlog of each port.
   int64_t http_queue = 1024;
   /// Open Server-Sent Events streams before new ones are refused.

@@ -50,6 +50,21 @@ std::vector<const char*> values_of(const std::vector<param>& params) {
 
 } // namespace
 
+result result::only(std::optional<int> row) const {
+  auto view = *this;
+  view.only_ = row.value_or(-1);
+  return view;
+}
+
+std::string result::text(int row, int column) const {
+  if (only_)
+    row = row == 0 ? *only_ : -1;
+  if (row < 0 || row >= PQntuples(raw_.get()) || column < 0 || column >= PQnfields(raw_.get()))
+    throw db_error("no value at row " + std::to_string(row) + ", column " + std::to_string(column),
+                   "");
+  return PQgetvalue(raw_.get(), row, column);
+}
+
 int64_t result::int64(int row, int column) const {
   auto value = text(row, column);
   int64_t parsed = 0;

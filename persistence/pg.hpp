@@ -40,18 +40,28 @@ public:
   explicit result(PGresult* raw) : raw_(raw, &PQclear) {
   }
 
+  /// One of these rows alone, as row 0, sharing them; none (no rows) when
+  /// `row` is empty. A set-based statement answers many writes at once,
+  /// and each write reads its own row this way.
+  result only(std::optional<int> row) const;
+
   int rows() const {
-    return PQntuples(raw_.get());
+    return only_ ? (*only_ >= 0 ? 1 : 0) : PQntuples(raw_.get());
   }
 
-  std::string text(int row, int column) const {
-    return PQgetvalue(raw_.get(), row, column);
+  int columns() const {
+    return PQnfields(raw_.get());
   }
+
+  /// Throws db_error for a row or column that is not there.
+  std::string text(int row, int column) const;
 
   int64_t int64(int row, int column) const;
 
 private:
-  std::unique_ptr<PGresult, decltype(&PQclear)> raw_;
+  std::shared_ptr<PGresult> raw_;
+  /// The one row shown, or -1 for none; empty when all are.
+  std::optional<int> only_;
 };
 
 /// A statement parameter in text form; nullopt is SQL NULL.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_set>
 
 #include "actors/errors.hpp"
 #include "actors/view_json.hpp"
@@ -45,6 +46,8 @@ struct write_spec {
   /// The refusal a failed statement means for this request (a unique
   /// violation: a seat taken), or none when the database failed.
   std::function<caf::error(const pg::db_error&)> refusal = {};
+  /// The same write as a row of a set-based statement, if it has that form.
+  std::optional<set_rows::row> row = {};
 };
 
 template <class T>
@@ -56,6 +59,10 @@ public:
 
   const std::vector<pg::statement>& statements() const override {
     return spec_.statements;
+  }
+
+  const set_rows::row* as_row() const override {
+    return spec_.row ? &*spec_.row : nullptr;
   }
 
   bool settle(rows_type& rows) override {
@@ -107,24 +114,78 @@ bool all_succeeded(const std::vector<pg::outcome>& outcomes) {
   return std::all_of(outcomes.begin(), outcomes.end(), [](auto& o) { return o.rows.has_value(); });
 }
 
+/// Writes next to each other in a group that go to PostgreSQL together:
+/// rows of one set-based statement, no key twice, or writes sent each as
+/// its own statements (`kind` null). Order is kept, so a write still sees
+/// every write queued before it.
+struct segment {
+  size_t first = 0;
+  size_t size = 0;
+  const set_rows::kind* kind = nullptr;
+};
+
+std::vector<segment> segments_of(const write_group& group) {
+  std::vector<segment> segments;
+  std::unordered_set<std::string> keys;
+  for (size_t i = 0; i < group.size(); ++i) {
+    const auto* row = group[i]->as_row();
+    const auto* kind = row ? row->of : nullptr;
+    auto joins = !segments.empty() && segments.back().kind == kind
+                 && (row == nullptr || keys.count(row->key) == 0);
+    if (!joins) {
+      segments.push_back({i, 0, kind});
+      keys.clear();
+    }
+    if (row)
+      keys.insert(row->key);
+    ++segments.back().size;
+  }
+  return segments;
+}
+
+std::vector<const set_rows::row*> rows_of(const write_group& group, const segment& seg) {
+  std::vector<const set_rows::row*> rows;
+  for (size_t w = seg.first; w < seg.first + seg.size; ++w)
+    rows.push_back(group[w]->as_row());
+  return rows;
+}
+
 /// Sends the group in two round trips: BEGIN and every write's statements;
 /// then, once every write has settled, the Idempotency-Key records and
 /// COMMIT. False, with nothing committed and the connection out of any
 /// transaction, when a statement failed or a write was refused.
 bool run_pipelined(pg::connection& db, write_group& group) {
+  auto segments = segments_of(group);
   pg::pipeline pipe{db};
   pipe.send(begin_statement);
-  for (auto& write : group)
-    for (const auto& s : write->statements())
-      pipe.send(s);
+  for (const auto& seg : segments) {
+    if (seg.kind != nullptr) {
+      pipe.send(set_rows::statement_of(rows_of(group, seg)));
+      continue;
+    }
+    for (size_t w = seg.first; w < seg.first + seg.size; ++w)
+      for (const auto& s : group[w]->statements())
+        pipe.send(s);
+  }
   auto outcomes = pipe.sync();
   auto settled = all_succeeded(outcomes);
-  for (size_t at = 1, w = 0; settled && w < group.size(); ++w) {
-    auto& write = *group[w];
-    rows_type rows;
-    for (size_t i = 0; i < write.statements().size(); ++i)
-      rows.push_back(std::move(*outcomes[at++].rows));
-    settled = write.settle(rows);
+  size_t at = 1;
+  for (auto seg = segments.begin(); settled && seg != segments.end(); ++seg) {
+    if (seg->kind != nullptr) {
+      auto answers = set_rows::answers_of(*outcomes[at++].rows, rows_of(group, *seg));
+      for (size_t i = 0; settled && i < seg->size; ++i) {
+        rows_type rows{std::move(answers[i])};
+        settled = group[seg->first + i]->settle(rows);
+      }
+      continue;
+    }
+    for (size_t w = seg->first; settled && w < seg->first + seg->size; ++w) {
+      auto& write = *group[w];
+      rows_type rows;
+      for (size_t i = 0; i < write.statements().size(); ++i)
+        rows.push_back(std::move(*outcomes[at++].rows));
+      settled = write.settle(rows);
+    }
   }
   if (settled) {
     for (auto& write : group)
@@ -279,6 +340,22 @@ std::vector<reservation_view> reservations_of(const pg::result& rows) {
                       rows.int64(i, 6)});
   return result;
 }
+
+/// New holds of a group, as one statement. The key (date/seat) is unique
+/// among live reservations, so it names each hold's row.
+const set_rows::kind holds_kind{
+  "INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+  " SELECT u, d, s, p, 'HELD', to_timestamp(e / 1000.0)"
+  " FROM unnest($1::bigint[], $2::date[], $3::int[], $4::bigint[], $5::bigint[]) AS t(u, d, s, p, e)"
+  " RETURNING id, to_char(concert_date, 'YYYY-MM-DD') || '/' || seat"};
+
+/// Releases of a group (lapsed or cancelled holds), as one statement; a
+/// reservation no longer HELD returns no row.
+const set_rows::kind releases_kind{
+  "UPDATE reservations r SET status = t.status"
+  " FROM unnest($1::bigint[], $2::text[]) AS t(id, status)"
+  " WHERE r.id = t.id AND r.status = 'HELD'"
+  " RETURNING r.id, r.id::text"};
 
 /// The record of an Idempotency-Key's answer, stored in the transaction of
 /// the change it answers, so it commits with it or not at all; none without
@@ -563,13 +640,19 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
       });
     },
     [=](atom::create, const new_hold& hold) {
+      std::vector<std::string> values{std::to_string(hold.user_id), hold.date,
+                                      std::to_string(hold.seat), std::to_string(hold.price),
+                                      std::to_string(hold.expires_at)};
       auto spec = write_spec<int64_t>{
         {{"INSERT INTO reservations (user_id, concert_date, seat, price, status,"
           " expires_at) VALUES ($1, $2, $3, $4, 'HELD',"
           " to_timestamp($5::bigint / 1000.0)) RETURNING id",
-          {std::to_string(hold.user_id), hold.date, std::to_string(hold.seat),
-           std::to_string(hold.price), std::to_string(hold.expires_at)}}},
+          {values.begin(), values.end()}}},
         [hold](rows_type& rows, record_slot& record) -> caf::expected<int64_t> {
+          // Never so unless the set-based statement lost the row; the
+          // group is then sent again a write at a time.
+          if (rows[0].rows() == 0)
+            return make_error(ec::database_unavailable, "the hold's row was not written");
           auto id = rows[0].int64(0, 0);
           reservation_view view{id,         hold.user_id, hold.date, hold.seat,
                                 hold.price, "HELD",       hold.expires_at};
@@ -580,19 +663,23 @@ store_actor::behavior_type store(store_pointer self, std::string database_url) {
           if (e.is_unique_violation())
             return make_error(ec::seat_unavailable);
           return {};
-        }};
+        },
+        set_rows::row{&holds_kind, values, hold.date + '/' + std::to_string(hold.seat)}};
       return queue_write<int64_t>(self, std::move(spec));
     },
     [=](atom::release, const hold_release& change) {
+      auto id = std::to_string(change.reservation_id);
       return queue_write<bool>(
         self, {{{"UPDATE reservations SET status = $2 WHERE id = $1 AND status = 'HELD'"
                  " RETURNING id",
-                 {std::to_string(change.reservation_id), change.status}}},
+                 {id, change.status}}},
                [](rows_type& rows, record_slot&) -> caf::expected<bool> {
                  if (rows[0].rows() == 0)
                    return make_error(ec::reservation_not_held);
                  return true;
-               }});
+               },
+               {},
+               set_rows::row{&releases_kind, {id, change.status}, id}});
     },
     [=](atom::load, atom::reservations) {
       return read<std::vector<reservation_view>>(self, [](pg::connection& db) -> caf::expected<std::vector<reservation_view>> {

@@ -10,6 +10,7 @@
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
 #include "persistence/pg.hpp"
+#include "persistence/set_rows.hpp"
 
 namespace concert {
 
@@ -24,6 +25,11 @@ public:
   virtual ~pending_write() = default;
 
   virtual const std::vector<pg::statement>& statements() const = 0;
+
+  /// The same write as one row of a set-based statement, when it has that
+  /// form: in a group it goes with its neighbours of the same kind, and
+  /// its statements run only when it is sent alone. Null when it has not.
+  virtual const set_rows::row* as_row() const = 0;
 
   /// Reads the statements' rows; false when they refuse the request (the
   /// refusal is kept for its answer). On success the write may add one

@@ -65,6 +65,17 @@ protected:
     return blocker;
   }
 
+  /// True when the store released the hold; false when it answered that
+  /// the reservation was not held.
+  template <class Handle>
+  static bool released(Handle& handle) {
+    auto answer = false;
+    handle.receive([&](bool) { answer = true; }, [](caf::error& err) {
+      EXPECT_EQ(err, make_error(ec::reservation_not_held)) << caf::to_string(err);
+    });
+    return answer;
+  }
+
   new_hold hold_of(int32_t seat, idempotency_claim claim = {}) {
     return new_hold{1, "2026-12-24", seat, 10000, far_future, std::move(claim)};
   }
@@ -113,6 +124,78 @@ TEST_F(store_test, a_refused_write_changes_nothing_and_the_rest_of_its_group_com
   EXPECT_EQ(check.exec("SELECT count(*) FROM charges").int64(0, 0), 2);
   EXPECT_EQ(metrics::actors().commit_groups_replayed.load(), replayed + 1)
     << "the group went out once whole, then one write at a time";
+}
+
+TEST_F(store_test, holds_and_releases_of_a_group_go_out_as_one_statement_each_and_each_reads_its_own_row) {
+  auto setup = db.connect();
+  auto held = [&](int32_t seat) {
+    return setup
+      .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+            " VALUES (1, '2026-12-24', $1, 10000, 'HELD', now() + interval '1 hour') RETURNING id",
+            {std::to_string(seat)})
+      .int64(0, 0);
+  };
+  auto lapsing = held(20);
+  auto cancelled = held(21);
+  auto replayed = metrics::actors().commit_groups_replayed.load();
+  auto blocker = block_the_store();
+  auto timeout = std::chrono::seconds{10};
+  auto release = [&](int64_t id, const char* status) {
+    return self->request(store, timeout, atom::release_v, hold_release{id, status, "2026-12-24"});
+  };
+  std::vector<decltype(self->request(store, timeout, atom::create_v, hold_of(0)))> holds;
+  for (int32_t seat : {12, 10, 11})
+    holds.push_back(self->request(store, timeout, atom::create_v, hold_of(seat)));
+  auto lapse = release(lapsing, "EXPIRED");
+  auto cancel = release(cancelled, "CANCELLED");
+  blocker.exec("COMMIT");
+
+  std::vector<int64_t> ids;
+  for (auto& h : holds)
+    h.receive([&](int64_t id) { ids.push_back(id); },
+              [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+  ASSERT_EQ(ids.size(), 3u);
+  auto check = db.connect();
+  for (size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(check.exec("SELECT seat FROM reservations WHERE id = $1", {std::to_string(ids[i])})
+                .int64(0, 0),
+              std::vector<int64_t>({12, 10, 11})[i])
+      << "each hold is answered with its own row's id";
+  EXPECT_TRUE(released(lapse));
+  EXPECT_TRUE(released(cancel));
+  EXPECT_EQ(check.exec("SELECT status FROM reservations WHERE id = $1", {std::to_string(lapsing)})
+              .text(0, 0),
+            "EXPIRED");
+  EXPECT_EQ(check.exec("SELECT status FROM reservations WHERE id = $1", {std::to_string(cancelled)})
+              .text(0, 0),
+            "CANCELLED");
+  EXPECT_EQ(metrics::actors().commit_groups_replayed.load(), replayed)
+    << "nothing was refused, so the group went out once";
+}
+
+TEST_F(store_test, a_reservation_released_twice_in_one_group_is_released_once) {
+  auto id = db.connect()
+              .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+                    " VALUES (1, '2026-12-24', 30, 10000, 'HELD', now() + interval '1 hour')"
+                    " RETURNING id")
+              .int64(0, 0);
+  auto blocker = block_the_store();
+  auto timeout = std::chrono::seconds{10};
+  auto release = [&](int64_t reservation, const char* status) {
+    return self->request(store, timeout, atom::release_v,
+                         hold_release{reservation, status, "2026-12-24"});
+  };
+  auto lapse = release(id, "EXPIRED");
+  auto cancel = release(id, "CANCELLED");
+  auto nobody = release(999999, "EXPIRED");
+  blocker.exec("COMMIT");
+  EXPECT_TRUE(released(lapse));
+  EXPECT_FALSE(released(cancel)) << "the second release finds it no longer held";
+  EXPECT_FALSE(released(nobody));
+  EXPECT_EQ(db.connect()
+              .exec("SELECT status FROM reservations WHERE id = $1", {std::to_string(id)})
+              .text(0, 0),
+            "EXPIRED");
 }
 
 TEST_F(store_test, an_idempotency_key_taken_refuses_its_write_alone) {
