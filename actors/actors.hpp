@@ -126,8 +126,9 @@ using seat_manager_actor = caf::typed_actor<
   caf::replies_to<atom::commit_pay, std::vector<int64_t>>::with<bool>,
   // The payment failed: the holds are HELD again (or lapse now if overdue).
   caf::reacts_to<atom::abort_pay, std::vector<int64_t>>,
-  // A hold's expiry timer, tagged with the reservation id; also retries a
-  // lapse whose release the database has not taken yet.
+  // The seat manager's alarm: the holds whose time is up lapse.
+  caf::reacts_to<atom::expire>,
+  // Tries again a lapse whose release the database has not taken yet.
   caf::reacts_to<atom::expire, int64_t>,
   // Publishes the seats as they stand; the seat manager sends it to itself.
   caf::reacts_to<atom::publish>,

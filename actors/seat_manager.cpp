@@ -71,18 +71,21 @@ void let_go(self_pointer self, int64_t id) {
   report_count(self);
 }
 
+/// A seat as the seat list shows it.
+const char* seat_status(const seat_manager_state& st, int32_t seat) {
+  auto occupant = st.occupant[static_cast<size_t>(seat - 1)];
+  if (occupant == 0)
+    return "AVAILABLE";
+  if (occupant == being_written)
+    return "HELD";
+  return st.reservations.at(occupant).state == hold_state::confirmed ? "SOLD" : "HELD";
+}
+
 seat_list list_of(const seat_manager_state& st) {
   seat_list list{st.concert.date, st.concert.title, {}};
   list.seats.reserve(st.occupant.size());
-  for (size_t i = 0; i < st.occupant.size(); ++i) {
-    auto occupant = st.occupant[i];
-    const char* status = "AVAILABLE";
-    if (occupant == being_written)
-      status = "HELD";
-    else if (occupant != 0)
-      status = st.reservations.at(occupant).state == hold_state::confirmed ? "SOLD" : "HELD";
-    list.seats.push_back({static_cast<int32_t>(i + 1), status, st.concert.price});
-  }
+  for (int32_t seat = 1; seat <= st.concert.total_seats; ++seat)
+    list.seats.push_back({seat, seat_status(st, seat), st.concert.price});
   return list;
 }
 
@@ -91,7 +94,8 @@ void publish_seats(self_pointer self) {
   auto& st = self->state;
   auto snapshot = std::make_shared<seat_snapshot>();
   snapshot->available = st.available;
-  snapshot->body = seat_list_text(list_of(st));
+  snapshot->body = st.seats_text.text(st.concert.total_seats,
+                                      [&](int32_t seat) { return seat_status(st, seat); });
   st.board->publish(std::move(snapshot));
 }
 
@@ -102,12 +106,26 @@ void publish_soon(self_pointer self) {
   concert::publish_soon(self, self->state.publish_queued);
 }
 
-/// Arms the expiry timer. A delayed message cannot be cancelled, so it is
-/// tagged with the reservation id; reservation ids are never reused, and the
-/// handler ignores it unless that reservation is still plainly HELD.
+/// Sends the alarm for the earliest deadline, unless one is on its way
+/// for that moment or sooner.
+void set_alarm(self_pointer self) {
+  auto& st = self->state;
+  if (st.lapses.empty())
+    return;
+  auto next = st.lapses.top().first;
+  if (st.alarm && *st.alarm <= next)
+    return;
+  st.alarm = next;
+  auto remaining = std::max(next - self->clock().now(), caf::actor_clock::duration_type::zero());
+  self->delayed_send(self, remaining, atom::expire_v);
+}
+
+/// Puts the hold's deadline on the alarm's list. A deadline cannot be taken
+/// back; the alarm passes over a hold that was paid or cancelled meanwhile
+/// (reservation ids are never reused).
 void arm_timer(self_pointer self, const reservation& r) {
-  auto remaining = std::max(r.deadline - self->clock().now(), caf::actor_clock::duration_type::zero());
-  self->delayed_send(self, remaining, atom::expire_v, r.id);
+  self->state.lapses.emplace(r.deadline, r.id);
+  set_alarm(self);
 }
 
 /// Writes a lapsed hold's release, then frees its seat: until the database
@@ -312,6 +330,7 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
   st.store = std::move(store);
   st.catalog = std::move(catalog);
   st.board = std::move(board);
+  st.seats_text = seat_list_writer{st.concert.date, st.concert.title, st.concert.price};
   publish_seats(self);
   return {
     [=](atom::hold, int64_t user, int32_t seat, const idempotency_claim& claim) {
@@ -339,16 +358,25 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
       for (auto id : ids)
         resume_hold(self, known(self->state, id));
     },
+    [=](atom::expire) {
+      auto& st = self->state;
+      st.alarm.reset();
+      auto now = self->clock().now();
+      while (!st.lapses.empty() && st.lapses.top().first <= now) {
+        auto id = st.lapses.top().second;
+        st.lapses.pop();
+        auto i = st.reservations.find(id);
+        if (i != st.reservations.end() && i->second.state == hold_state::held && overdue(self, i->second))
+          lapse(self, i->second);
+      }
+      set_alarm(self);
+    },
     [=](atom::expire, int64_t id) {
       auto& st = self->state;
       auto i = st.reservations.find(id);
-      if (i == st.reservations.end())
-        return;
-      auto& r = i->second;
-      if (r.state == hold_state::held && overdue(self, r))
-        lapse(self, r);
-      else if (r.state == hold_state::expired && st.occupant[static_cast<size_t>(r.seat - 1)] == id)
-        release_lapsed(self, id); // a retry
+      if (i != st.reservations.end() && i->second.state == hold_state::expired
+          && st.occupant[static_cast<size_t>(i->second.seat - 1)] == id)
+        release_lapsed(self, id);
     },
     [=](atom::publish) {
       self->state.publish_queued = false;

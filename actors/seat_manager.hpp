@@ -1,7 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <queue>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <caf/actor_clock.hpp>
@@ -10,6 +14,7 @@
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
 #include "actors/published.hpp"
+#include "actors/view_json.hpp"
 
 namespace concert {
 
@@ -30,6 +35,9 @@ struct reservation {
   caf::actor_clock::time_point deadline;
 };
 
+/// When a hold lapses, and which.
+using lapse_entry = std::pair<caf::actor_clock::time_point, int64_t>;
+
 struct seat_manager_state {
   static inline const char* name = "seat_manager";
   concert_info concert;
@@ -44,8 +52,14 @@ struct seat_manager_state {
   /// let go, and its wallet answers for it from the database.
   std::unordered_map<int64_t, reservation> reservations;
   int32_t available = 0;
-  /// Where the edge reads the seats without asking.
+  /// Where the edge reads the seats without asking, and what writes them.
   std::shared_ptr<seat_board> board;
+  seat_list_writer seats_text;
+  /// Every hold's deadline, earliest first, and when the one delayed
+  /// message on its way for the earliest arrives (none: none is). One
+  /// message a hold would cost CAF's clock thread a wake-up each.
+  std::priority_queue<lapse_entry, std::vector<lapse_entry>, std::greater<>> lapses;
+  std::optional<caf::actor_clock::time_point> alarm;
   /// A publish message is in the mailbox already.
   bool publish_queued = false;
 };

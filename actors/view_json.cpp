@@ -67,28 +67,12 @@ nlohmann::json encode(const seat_list& list) {
   return {{"date", list.date}, {"title", list.title}, {"seats", std::move(seats)}};
 }
 
-std::string seat_list_text(const seat_list& list) {
+seat_list_writer::seat_list_writer(const std::string& date, const std::string& title,
+                                   int64_t price)
   // nlohmann::json keeps keys sorted: date, seats, title; price, seat, status.
-  std::string text;
-  text.reserve(64 + list.seats.size() * 48);
-  text += R"({"date":)";
-  text += json_text(list.date);
-  text += R"(,"seats":[)";
-  for (const auto& s : list.seats) {
-    if (text.back() != '[')
-      text += ',';
-    text += R"({"price":)";
-    text += std::to_string(s.price);
-    text += R"(,"seat":)";
-    text += std::to_string(s.seat);
-    text += R"(,"status":)";
-    text += json_text(s.status);
-    text += '}';
-  }
-  text += R"(],"title":)";
-  text += json_text(list.title);
-  text += '}';
-  return text;
+  : head_(R"({"date":)" + json_text(date) + R"(,"seats":[)"),
+    seat_head_(R"({"price":)" + std::to_string(price) + R"(,"seat":)"),
+    tail_(R"(],"title":)" + json_text(title) + "}") {
 }
 
 nlohmann::json encode(const date_summary& d) {

@@ -278,6 +278,41 @@ TEST_F(seat_manager_test, recovery_rearms_live_holds_and_expires_lapsed_ones) {
   EXPECT_EQ(status_of(11), "EXPIRED, let go") << "the re-armed timer keeps the original expiry";
 }
 
+TEST_F(seat_manager_test, holds_made_at_different_times_each_lapse_at_their_own_time) {
+  auto first = hold(kim, 1);
+  advance(hold_time / 4);
+  auto paid = hold(kim, 2);
+  ASSERT_TRUE(begin_pay({paid->reservation_id}));
+  self->send(seats, atom::commit_pay_v, std::vector<int64_t>{paid->reservation_id});
+  advance(hold_time / 4);
+  auto last = hold(lee, 3);
+  // A recovered hold due before all of them: the alarm must come sooner.
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  std::vector<reservation_view> recovered = {
+    {900, lee, "2026-12-24", 4, 10000, "HELD", now + 1'000}};
+  ASSERT_EQ(*ask<int32_t>(seats, atom::recover_v, recovered), 1);
+
+  advance(1s);
+  EXPECT_EQ(status_of(900, lee), "EXPIRED, let go");
+  EXPECT_EQ(status_of(first->reservation_id), "HELD");
+  advance(hold_time / 2 - 1s - 1ms);
+  EXPECT_EQ(status_of(first->reservation_id), "HELD") << "a tick before its time";
+  advance(1ms);
+  EXPECT_EQ(status_of(first->reservation_id), "EXPIRED, let go");
+  EXPECT_EQ(status_of(last->reservation_id, lee), "HELD");
+  advance(hold_time / 4);
+  EXPECT_EQ(status_of(paid->reservation_id), "CONFIRMED") << "a paid hold's deadline passes by";
+  EXPECT_EQ(status_of(last->reservation_id, lee), "HELD");
+  advance(hold_time / 4);
+  EXPECT_EQ(status_of(last->reservation_id, lee), "EXPIRED, let go");
+  EXPECT_EQ(seat_status(1), "AVAILABLE");
+  EXPECT_EQ(seat_status(2), "SOLD");
+  EXPECT_EQ(seat_status(3), "AVAILABLE");
+  EXPECT_EQ(seat_status(4), "AVAILABLE");
+}
+
 TEST_F(seat_manager_test, the_published_seats_answer_as_the_seat_manager_does) {
   run();
   EXPECT_EQ(published_status(3), "AVAILABLE");

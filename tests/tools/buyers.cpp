@@ -170,6 +170,7 @@ int main(int argc, char** argv) {
 
   // The measured run: each connection takes the next seat (and, buying,
   // the next user) until the time is up or either runs out.
+  std::cerr << "buyers: measuring" << std::endl;
   std::atomic<size_t> next_seat{0};
   std::atomic<size_t> non_2xx{0};
   std::atomic<size_t> done{0};
