@@ -33,9 +33,14 @@ void publish_dates(self_pointer self) {
   st.publish_queued = false;
   std::vector<const std::string*> listed;
   listed.reserve(st.concerts.size());
-  for (const auto& [date, entry] : st.concerts)
+  for (auto& [date, entry] : st.concerts) {
+    if (entry.count_changed) {
+      relist(entry);
+      entry.count_changed = false;
+    }
     if (entry.available > 0)
       listed.push_back(&entry.listed);
+  }
   st.published->dates.publish(std::make_shared<std::string>(dates_text(listed)));
 }
 
@@ -164,7 +169,7 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
       if (i == self->state.concerts.end() || i->second.available == available)
         return;
       i->second.available = available;
-      relist(i->second);
+      i->second.count_changed = true;
       publish_within(self, self->state.publish_queued, dates_publish_delay);
     },
     [=](atom::publish) { publish_dates(self); },

@@ -21,8 +21,11 @@ struct catalog_entry {
   /// As last reported by the seat manager.
   int32_t available = 0;
   /// This date's entry of the dates list as JSON text, kept so that a
-  /// change of one date's count does not encode all the others again.
+  /// change of one date's count does not encode all the others again;
+  /// encoded again at the next publication once the count has changed, so
+  /// a date that sells many seats within one is encoded once.
   std::string listed;
+  bool count_changed = false;
 };
 
 struct catalog_state {
