@@ -415,7 +415,14 @@ const std::string pay_sql =
   "  UPDATE reservations r SET status = 'CONFIRMED', payment_id = paid.id FROM paid"
   "  WHERE r.id = ANY($3::bigint[]) AND r.user_id = $1::bigint"
   "    AND r.status NOT IN ('CONFIRMED', 'EXPIRED', 'CANCELLED')"
-  "  RETURNING r.id)"
+  "  RETURNING r.id),"
+  // The payment ends the token in the same statement. WAITING too: the
+  // queue's admission of this token, written by another writer, may not
+  // have landed yet; it then finds the token ended and leaves it so. A
+  // refused payment is rolled back, and this with it.
+  " ended AS ("
+  "  UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
+  "  WHERE token = $5::uuid AND status IN ('WAITING', 'ACTIVE'))"
   " SELECT paid.id, paid.balance_after, (SELECT count(*) FROM confirmed) FROM paid";
 
 write_spec<payment_view> payment_write(const payment_order& order) {
@@ -424,13 +431,8 @@ write_spec<payment_view> payment_write(const payment_order& order) {
     ids.push_back(item.reservation_id);
   auto user = std::to_string(order.user_id);
   return {{{pay_sql,
-            {user, std::to_string(order.amount), array_literal(ids), std::to_string(order.paid_at)}},
-           // WAITING too: the queue's admission of this token, written by
-           // another writer, may not have landed yet; it then finds the
-           // token ended and leaves it so.
-           {"UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
-            " WHERE token = $1 AND status IN ('WAITING', 'ACTIVE')",
-            {order.token}}},
+            {user, std::to_string(order.amount), array_literal(ids), std::to_string(order.paid_at),
+             order.token}}},
           [order, expected = ids.size()](rows_type& rows,
                                          record_slot& record) -> caf::expected<payment_view> {
             if (rows[0].rows() == 0)
