@@ -3,11 +3,14 @@
 #
 # For each build (the "before" revision when one is named, then the current
 # one), on a fresh database with 5,000 dates of 100 seats seeded by SQL:
-# /healthz, the guarded seat list over 1,000 dates, durable holds on free
-# seats, and whole purchases (a hold, then its payment). Then the
-# conventional design (scripts/lib/conventional.sql) on the same
-# PostgreSQL through pgbench: the hold, and the hold then the payment.
-# Every run at $table_connections connections for $seconds s.
+# /healthz, the guarded seat list over 1,000 dates, a hold refused at the
+# guard (the edge's part of a hold, alone), durable holds on free seats, and
+# whole purchases (a hold, then its payment). Then the conventional design
+# (scripts/lib/conventional.sql) on the same PostgreSQL through pgbench:
+# the hold, and the hold then the payment. Every run at $table_connections
+# connections for $seconds s. Last, PostgreSQL's part of a hold alone
+# (scripts/lib/floor_rows.pgbench), and with the refused hold the most
+# holds a second this machine leaves room for whatever the actors cost.
 
 launch_env=(CONCERT_MAX_HOLDS_PER_USER=100 CONCERT_QUEUE_BATCH_SIZE=100000
              CONCERT_QUEUE_MAX_ACTIVE=10000000)
@@ -66,6 +69,7 @@ bookings() {
   token=$(active_token)
   measure "$build" healthz "$api/healthz"
   DATES=$work/list_dates measure "$build" seats -s "$work/seats.lua" -H "X-Queue-Token: $token" "$api"
+  measure "$build" refused -s "$work/refused.lua" "$api/api/reservations"
   # 100 holds a user, 2,000 dates' seats; one user a purchase.
   buyers_run "$build" holds 1000 2000
   buyers_run "$build" purchases 3000 $((seconds * 4000 < 200000 ? seconds * 4000 : 200000))
@@ -98,6 +102,15 @@ pgbench_cells() {
     }'
 }
 
+# A hold with a well-formed body and a token nobody was given: the edge
+# reads, parses and refuses it (401) without a message to any actor.
+cat >"$work/refused.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"date":"2030-01-05","seat":7}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Queue-Token"] = "00000000-0000-4000-8000-000000000000"
+LUA
+
 cat >"$work/seats.lua" <<'LUA'
 local dates = {}
 for line in io.lines(os.getenv("DATES")) do dates[#dates + 1] = line end
@@ -124,6 +137,13 @@ say "seeding the conventional design: 10,000 dates of 100 seats, 100,000 users"
 psql -q "$conventional_url" -v dates=10000 -v users=100000 -f "$project_root/scripts/lib/conventional.sql"
 pgbench_run conventional_hold "$project_root/scripts/lib/conventional_hold.pgbench"
 pgbench_run conventional_purchase "$project_root/scripts/lib/conventional_purchase.pgbench"
+# PostgreSQL's part of a hold alone, on the current build's database.
+echo "== PostgreSQL alone: hold rows, 16 a transaction"
+( cd "$work" && pgbench -n -M prepared -c 8 -j 2 -T "$seconds" -D dates="$booking_dates" \
+    -f "$project_root/scripts/lib/floor_rows.pgbench" "$(pg_url "$work/pg" bookings_after)" \
+    >"$work/floor.report" 2>&1 ) || echo "pgbench exited with status $?" >>"$work/floor.report"
+grep -E "tps|failed|pgbench exited" "$work/floor.report" || true
+floor_rows=$(awk '/^tps/ {printf "%d", $3 * 16; exit}' "$work/floor.report")
 
 echo
 echo "${seconds} s a run, $table_connections connections;" \
@@ -144,6 +164,7 @@ row() {
 }
 row '`GET /healthz`' cells healthz.wrk
 row 'guarded seat list over 1,000 dates' cells seats.wrk
+row 'a hold refused at the guard (the edge alone; all answers 401)' cells refused.wrk
 row 'durable hold `POST /api/reservations`' buyers_cells holds.buyers
 row 'whole purchase (hold, then `POST /api/payments`)' buyers_cells purchases.buyers
 echo
@@ -153,6 +174,7 @@ echo "| run | req/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
 echo "| hold: lock the seat's row, mark it, insert the reservation | $(pgbench_cells conventional_hold) |"
 echo "| purchase: that hold; then lock the wallet's row, debit, record the payment, confirm, sell, end the token | $(pgbench_cells conventional_purchase) |"
+echo "| PostgreSQL's part of a hold alone: reservation rows as a group commit writes them, 16 a transaction, 8 clients, on the current build's database | $(awk "$awk_thousands"'{print thousands($1)}' <<<"${floor_rows:-0}") rows/s | | | |"
 echo
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1)}"; }
 rate_in() { awk -F'|' '{gsub(/[ ,]/, "", $1); print $1 + 0}' <<<"$1"; }
@@ -163,6 +185,11 @@ for build in "${builds[@]}"; do
   seats=$(rate_of "$work/$build.seats.wrk")
   holds=$(rate_in "$(buyers_cells "$work/$build.holds.buyers")")
   purchases=$(rate_in "$(buyers_cells "$work/$build.purchases.buyers")")
+  refused=$(rate_of "$work/$build.refused.wrk")
+  room=$(awk -v a="$refused" -v b="${floor_rows:-0}" 'BEGIN {if (a > 0 && b > 0) printf "%d", 1 / (1 / a + 1 / b); else print 0}')
+  echo "$build: room for at most $room holds/s with actors that cost nothing" \
+       "(the refused hold and PostgreSQL's rows sharing the machine):" \
+       "$(ratio "$room" "$conventional_hold") × the conventional hold"
   echo "$build: seat list ÷ healthz $(ratio "$seats" "$healthz");" \
        "holds ÷ conventional hold $(ratio "$holds" "$conventional_hold");" \
        "purchases ÷ conventional purchase $(ratio "$purchases" "$conventional_purchase")"
