@@ -360,8 +360,12 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
     },
     [=](atom::expire) {
       auto& st = self->state;
-      st.alarm.reset();
       auto now = self->clock().now();
+      // An alarm for a later moment was sent after this one, when a sooner
+      // deadline came: this one is stale, and goes without sending another.
+      if (st.alarm && now < *st.alarm)
+        return;
+      st.alarm.reset();
       while (!st.lapses.empty() && st.lapses.top().first <= now) {
         auto id = st.lapses.top().second;
         st.lapses.pop();

@@ -66,6 +66,17 @@ protected:
     return seats.at(static_cast<size_t>(seat - 1)).at("status").get<std::string>();
   }
 
+  /// Alarm messages (atom::expire without an id) waiting in CAF's clock.
+  size_t alarms_pending() {
+    using clock = caf::detail::simple_actor_clock;
+    size_t n = 0;
+    for (auto& [at, event] : sched.clock().schedule())
+      if (event->subtype == clock::actor_msg_type
+          && static_cast<const clock::actor_msg&>(*event).content->content().match_elements<atom::expire>())
+        ++n;
+    return n;
+  }
+
   std::shared_ptr<seat_board> board;
   seat_manager_actor seats;
 };
@@ -311,6 +322,29 @@ TEST_F(seat_manager_test, holds_made_at_different_times_each_lapse_at_their_own_
   EXPECT_EQ(seat_status(2), "SOLD");
   EXPECT_EQ(seat_status(3), "AVAILABLE");
   EXPECT_EQ(seat_status(4), "AVAILABLE");
+}
+
+TEST_F(seat_manager_test, an_alarm_replaced_by_a_sooner_one_goes_without_sending_another) {
+  ASSERT_TRUE(hold(kim, 1));
+  EXPECT_EQ(alarms_pending(), 1u);
+  // Recovered holds due in descending order: each brings the alarm forward.
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  std::vector<reservation_view> recovered;
+  for (int32_t i = 0; i < 5; ++i)
+    recovered.push_back({900 + i, lee, "2026-12-24", 5 + i, 10000, "HELD", now + 100'000 - i * 10'000});
+  ASSERT_EQ(*ask<int32_t>(seats, atom::recover_v, recovered), 5);
+  advance(101s);
+  for (int64_t id = 900; id < 905; ++id)
+    EXPECT_EQ(status_of(id, lee), "EXPIRED, let go");
+  // Holds keep coming, so there is always a deadline ahead: what would
+  // change the count is a stale alarm that sends another when it arrives.
+  for (int32_t seat = 2; seat <= 4; ++seat) {
+    ASSERT_TRUE(hold(kim, seat));
+    advance(100s);
+  }
+  EXPECT_EQ(alarms_pending(), 1u) << "one alarm, for the earliest hold still held";
 }
 
 TEST_F(seat_manager_test, the_published_seats_answer_as_the_seat_manager_does) {
