@@ -361,8 +361,8 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
     [=](atom::expire) {
       auto& st = self->state;
       auto now = self->clock().now();
-      // An alarm for a later moment was sent after this one, when a sooner
-      // deadline came: this one is stale, and goes without sending another.
+      // Not the current alarm, which is for a later moment: this one was
+      // replaced when a sooner deadline came, and goes without another.
       if (st.alarm && now < *st.alarm)
         return;
       st.alarm.reset();
