@@ -50,6 +50,22 @@ std::vector<const char*> values_of(const std::vector<param>& params) {
 
 } // namespace
 
+std::string array_literal(const std::vector<std::string>& elements) {
+  std::string text = "{";
+  for (const auto& element : elements) {
+    if (text.size() > 1)
+      text += ',';
+    text += '"';
+    for (char c : element) {
+      if (c == '"' || c == '\\')
+        text += '\\';
+      text += c;
+    }
+    text += '"';
+  }
+  return text + "}";
+}
+
 result result::only(std::optional<int> row) const {
   auto view = *this;
   view.only_ = row.value_or(-1);

@@ -73,6 +73,10 @@ struct statement {
   std::vector<param> params;
 };
 
+/// A PostgreSQL array literal, `{"a","b"}`: every element quoted, so any
+/// text (an id, a UUID, a date, a status) reads back as itself.
+std::string array_literal(const std::vector<std::string>& elements);
+
 /// What one statement of a pipeline came to: its rows, or its failure
 /// (a statement skipped after an earlier failure fails with an empty
 /// sqlstate).

@@ -4,32 +4,15 @@
 
 namespace concert::set_rows {
 
-namespace {
-
-/// A PostgreSQL array literal whose every element is quoted, so that any
-/// text (a date, a status) reads back as itself.
-std::string array_literal(const std::vector<const row*>& rows, size_t column) {
-  std::string text = "{";
-  for (const auto* r : rows) {
-    if (text.size() > 1)
-      text += ',';
-    text += '"';
-    for (char c : r->values.at(column)) {
-      if (c == '"' || c == '\\')
-        text += '\\';
-      text += c;
-    }
-    text += '"';
-  }
-  return text + "}";
-}
-
-} // namespace
-
 pg::statement statement_of(const std::vector<const row*>& rows) {
   pg::statement s{rows.front()->of->sql, {}};
-  for (size_t column = 0; column < rows.front()->values.size(); ++column)
-    s.params.emplace_back(array_literal(rows, column));
+  for (size_t column = 0; column < rows.front()->values.size(); ++column) {
+    std::vector<std::string> elements;
+    elements.reserve(rows.size());
+    for (const auto* r : rows)
+      elements.push_back(r->values.at(column));
+    s.params.emplace_back(pg::array_literal(elements));
+  }
   return s;
 }
 

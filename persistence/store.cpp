@@ -307,19 +307,18 @@ pg::param optional_text(const std::string& s) {
   return s.empty() ? pg::param{} : pg::param{s};
 }
 
-/// A PostgreSQL array literal of plain values (ids, UUIDs): `{a,b,c}`.
+/// A PostgreSQL array literal of ids or UUIDs.
 template <class T>
 std::string array_literal(const std::vector<T>& values) {
-  std::string text = "{";
-  for (const auto& v : values) {
-    if (text.size() > 1)
-      text += ',';
-    if constexpr (std::is_same_v<T, std::string>)
-      text += v;
-    else
-      text += std::to_string(v);
+  if constexpr (std::is_same_v<T, std::string>) {
+    return pg::array_literal(values);
+  } else {
+    std::vector<std::string> elements;
+    elements.reserve(values.size());
+    for (const auto& v : values)
+      elements.push_back(std::to_string(v));
+    return pg::array_literal(elements);
   }
-  return text + "}";
 }
 
 /// SQL for a timestamptz column as milliseconds since the epoch (0 for NULL).
