@@ -16,6 +16,10 @@ namespace concert::set_rows {
 /// returns, as its last column, the key of each row it wrote.
 struct kind {
   std::string sql;
+  /// Whether a write of this kind commutes with every write of another
+  /// kind in its group: such writes gather after the others, so that the
+  /// group sends them in as few statements as their keys allow.
+  bool gathers = false;
 };
 
 /// One write's row of a set-based statement, and the key its answer row

@@ -114,38 +114,55 @@ bool all_succeeded(const std::vector<pg::outcome>& outcomes) {
   return std::all_of(outcomes.begin(), outcomes.end(), [](auto& o) { return o.rows.has_value(); });
 }
 
-/// Writes next to each other in a group that go to PostgreSQL together:
-/// rows of one set-based statement, no key twice, or writes sent each as
-/// its own statements (`kind` null). Order is kept, so a write still sees
-/// every write queued before it.
+/// Writes of a group that go to PostgreSQL together: rows of one
+/// set-based statement, no key twice, or writes sent each as its own
+/// statements (`kind` null). Writes of a kind that gathers come after all
+/// the others; the rest keep their order, so a write still sees every
+/// write queued before it.
 struct segment {
-  size_t first = 0;
-  size_t size = 0;
+  std::vector<size_t> writes;
   const set_rows::kind* kind = nullptr;
 };
 
 std::vector<segment> segments_of(const write_group& group) {
   std::vector<segment> segments;
   std::unordered_set<std::string> keys;
-  for (size_t i = 0; i < group.size(); ++i) {
+  auto add = [&](size_t i) {
     const auto* row = group[i]->as_row();
     const auto* kind = row ? row->of : nullptr;
     auto joins = !segments.empty() && segments.back().kind == kind
                  && (row == nullptr || keys.count(row->key) == 0);
     if (!joins) {
-      segments.push_back({i, 0, kind});
+      segments.push_back({{}, kind});
       keys.clear();
     }
     if (row)
       keys.insert(row->key);
-    ++segments.back().size;
-  }
+    segments.back().writes.push_back(i);
+  };
+  auto gathers = [&](size_t i) {
+    const auto* row = group[i]->as_row();
+    return row != nullptr && row->of->gathers;
+  };
+  for (size_t i = 0; i < group.size(); ++i)
+    if (!gathers(i))
+      add(i);
+  std::vector<size_t> gathered;
+  for (size_t i = 0; i < group.size(); ++i)
+    if (gathers(i))
+      gathered.push_back(i);
+  // By kind, each kind's writes in their order.
+  std::stable_sort(gathered.begin(), gathered.end(), [&](size_t a, size_t b) {
+    return std::less<const set_rows::kind*>{}(group[a]->as_row()->of, group[b]->as_row()->of);
+  });
+  for (auto i : gathered)
+    add(i);
   return segments;
 }
 
 std::vector<const set_rows::row*> rows_of(const write_group& group, const segment& seg) {
   std::vector<const set_rows::row*> rows;
-  for (size_t w = seg.first; w < seg.first + seg.size; ++w)
+  for (auto w : seg.writes)
     rows.push_back(group[w]->as_row());
   return rows;
 }
@@ -163,7 +180,7 @@ bool run_pipelined(pg::connection& db, write_group& group) {
       pipe.send(set_rows::statement_of(rows_of(group, seg)));
       continue;
     }
-    for (size_t w = seg.first; w < seg.first + seg.size; ++w)
+    for (auto w : seg.writes)
       for (const auto& s : group[w]->statements())
         pipe.send(s);
   }
@@ -173,14 +190,14 @@ bool run_pipelined(pg::connection& db, write_group& group) {
   for (auto seg = segments.begin(); settled && seg != segments.end(); ++seg) {
     if (seg->kind != nullptr) {
       auto answers = set_rows::answers_of(*outcomes[at++].rows, rows_of(group, *seg));
-      for (size_t i = 0; settled && i < seg->size; ++i) {
+      for (size_t i = 0; settled && i < seg->writes.size(); ++i) {
         rows_type rows{std::move(answers[i])};
-        settled = group[seg->first + i]->settle(rows);
+        settled = group[seg->writes[i]]->settle(rows);
       }
       continue;
     }
-    for (size_t w = seg->first; settled && w < seg->first + seg->size; ++w) {
-      auto& write = *group[w];
+    for (auto w = seg->writes.begin(); settled && w != seg->writes.end(); ++w) {
+      auto& write = *group[*w];
       rows_type rows;
       for (size_t i = 0; i < write.statements().size(); ++i)
         rows.push_back(std::move(*outcomes[at++].rows));
@@ -395,45 +412,69 @@ bool is_foreign_key_violation(const pg::db_error& e) {
   return e.sqlstate() == "23503";
 }
 
-/// A payment: the debit, the payment row and the confirmations in one
-/// statement, since each needs the one before's result. "Not CONFIRMED,
-/// EXPIRED or CANCELLED" is HELD under the table's CHECK, written so that
-/// it does not match the partial unique index's condition: a prepared
-/// statement's generic plan, made while the table's statistics were young,
-/// otherwise scanned that whole index (every live reservation) on each
-/// payment.
-const std::string pay_sql =
-  "WITH debited AS ("
-  "  UPDATE users SET balance = balance - $2::bigint WHERE id = $1::bigint AND balance >= $2::bigint"
-  "  RETURNING balance),"
+/// Payments of a group, as one statement: each payment's debit, its row,
+/// its confirmations and the end of its token, since each needs the one
+/// before's result. A payment's reservation ids come as one text of ids
+/// separated by commas, as arrays of arrays must be rectangular.
+///
+/// The reservations are found by id alone. "Not CONFIRMED, EXPIRED or
+/// CANCELLED" is HELD under the table's CHECK, written so that it does not
+/// match the partial unique index's condition: a prepared statement's
+/// generic plan, made while the table's statistics were young, otherwise
+/// scanned that whole index (every live reservation) on each payment. The
+/// owner is checked as `user_id + 0` so that no plan walks the user's
+/// index, which holds every reservation the user ever made.
+///
+/// Payments gather at the end of their group: each commutes with the
+/// group's other writes. Its reservations are marked as being paid by
+/// their seat manager, which writes nothing else for them meanwhile; it
+/// spends balance the wallet has seen acknowledged, so a charge beside it
+/// changes nothing it checks; and the token it ends is ended whichever
+/// comes first.
+const set_rows::kind payments_kind{
+  "WITH t AS ("
+  "  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[])"
+  "  AS t(user_id, amount, paid_at, token, ids)),"
+  " debited AS ("
+  "  UPDATE users u SET balance = u.balance - t.amount FROM t"
+  "  WHERE u.id = t.user_id AND u.balance >= t.amount"
+  "  RETURNING u.id, u.balance),"
   " paid AS ("
   "  INSERT INTO payments (user_id, amount, balance_after, paid_at)"
-  "  SELECT $1::bigint, $2::bigint, balance, to_timestamp($4::bigint / 1000.0) FROM debited"
-  "  RETURNING id, balance_after),"
+  "  SELECT t.user_id, t.amount, debited.balance, to_timestamp(t.paid_at / 1000.0)"
+  "  FROM t JOIN debited ON debited.id = t.user_id"
+  "  RETURNING id, user_id, balance_after),"
   " confirmed AS ("
-  "  UPDATE reservations r SET status = 'CONFIRMED', payment_id = paid.id FROM paid"
-  "  WHERE r.id = ANY($3::bigint[]) AND r.user_id = $1::bigint"
+  "  UPDATE reservations r SET status = 'CONFIRMED', payment_id = paid.id"
+  "  FROM t JOIN paid ON paid.user_id = t.user_id"
+  "  WHERE r.id = ANY(string_to_array(t.ids, ',')::bigint[]) AND r.user_id + 0 = t.user_id"
   "    AND r.status NOT IN ('CONFIRMED', 'EXPIRED', 'CANCELLED')"
-  "  RETURNING r.id),"
-  // The payment ends the token in the same statement. WAITING too: the
-  // queue's admission of this token, written by another writer, may not
-  // have landed yet; it then finds the token ended and leaves it so. A
-  // refused payment is rolled back, and this with it.
+  "  RETURNING r.user_id),"
+  // WAITING too: the queue's admission of this token, written by another
+  // writer, may not have landed yet; it then finds the token ended and
+  // leaves it so. A refused payment is rolled back, and this with it.
   " ended AS ("
-  "  UPDATE queue_tokens SET status = 'EXPIRED', expires_at = now()"
-  "  WHERE token = $5::uuid AND status IN ('WAITING', 'ACTIVE'))"
-  " SELECT paid.id, paid.balance_after, (SELECT count(*) FROM confirmed) FROM paid";
+  "  UPDATE queue_tokens q SET status = 'EXPIRED', expires_at = now() FROM t"
+  "  WHERE q.token = t.token AND q.status IN ('WAITING', 'ACTIVE'))"
+  " SELECT paid.id, paid.balance_after,"
+  "  (SELECT count(*) FROM confirmed WHERE confirmed.user_id = paid.user_id),"
+  "  paid.user_id::text"
+  " FROM paid",
+  true};
 
 write_spec<payment_view> payment_write(const payment_order& order) {
-  std::vector<int64_t> ids;
+  std::string ids;
   for (const auto& item : order.items)
-    ids.push_back(item.reservation_id);
+    ids += (ids.empty() ? "" : ",") + std::to_string(item.reservation_id);
   auto user = std::to_string(order.user_id);
-  return {{{pay_sql,
-            {user, std::to_string(order.amount), array_literal(ids), std::to_string(order.paid_at),
-             order.token}}},
-          [order, expected = ids.size()](rows_type& rows,
-                                         record_slot& record) -> caf::expected<payment_view> {
+  set_rows::row row{&payments_kind,
+                    {user, std::to_string(order.amount), std::to_string(order.paid_at), order.token,
+                     ids},
+                    user};
+  auto alone = set_rows::statement_of({&row});
+  return {{std::move(alone)},
+          [order, expected = order.items.size()](rows_type& rows,
+                                                 record_slot& record) -> caf::expected<payment_view> {
             if (rows[0].rows() == 0)
               return make_error(ec::insufficient_balance);
             if (rows[0].int64(0, 2) != static_cast<int64_t>(expected))
@@ -442,7 +483,9 @@ write_spec<payment_view> payment_write(const payment_order& order) {
                               rows[0].int64(0, 1), order.paid_at, order.items};
             record = record_of(order.claim, 201, encode(view));
             return view;
-          }};
+          },
+          {},
+          std::move(row)};
 }
 
 std::vector<payment_view> payments_of(pg::connection& db, int64_t user) {

@@ -198,6 +198,84 @@ TEST_F(store_test, a_reservation_released_twice_in_one_group_is_released_once) {
             "EXPIRED");
 }
 
+TEST_F(store_test, payments_gather_after_the_rest_of_their_group_and_each_reads_its_own_row) {
+  auto setup = db.connect();
+  struct payer {
+    int64_t user = 0;
+    std::string token;
+    std::vector<paid_item> items;
+  };
+  auto payer_with = [&](int64_t balance, std::vector<int32_t> seats) {
+    payer p;
+    p.user = setup.exec("INSERT INTO users (name, balance) VALUES ('payer', $1) RETURNING id",
+                        {std::to_string(balance)})
+               .int64(0, 0);
+    p.token = setup
+                .exec("INSERT INTO queue_tokens (token, user_id, status)"
+                      " VALUES (gen_random_uuid(), $1, 'ACTIVE') RETURNING token",
+                      {std::to_string(p.user)})
+                .text(0, 0);
+    for (auto seat : seats)
+      p.items.push_back(
+        {setup
+           .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+                 " VALUES ($1, '2026-12-24', $2, 10000, 'HELD', now() + interval '1 hour')"
+                 " RETURNING id",
+                 {std::to_string(p.user), std::to_string(seat)})
+           .int64(0, 0),
+         "2026-12-24", seat, 10000});
+    return p;
+  };
+  auto two_seats = payer_with(50000, {41, 42});
+  auto one_seat = payer_with(20000, {43});
+  auto replayed = metrics::actors().commit_groups_replayed.load();
+  auto blocker = block_the_store();
+  auto timeout = std::chrono::seconds{10};
+  auto pay = [&](const payer& p) {
+    auto amount = 10000 * static_cast<int64_t>(p.items.size());
+    return self->request(store, timeout, atom::pay_v,
+                         payment_order{p.user, p.token, amount, far_future, p.items, {}});
+  };
+  auto first = pay(two_seats);
+  auto hold = self->request(store, timeout, atom::create_v, hold_of(44));
+  auto second = pay(one_seat);
+  auto charge = self->request(store, timeout, atom::charge_v, new_charge{one_seat.user, 5, {}});
+  blocker.exec("COMMIT");
+
+  auto paid = [](auto& handle) {
+    payment_view view;
+    handle.receive([&](payment_view& v) { view = std::move(v); },
+                   [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+    return view;
+  };
+  auto first_paid = paid(first);
+  auto second_paid = paid(second);
+  EXPECT_EQ(first_paid.balance, 30000);
+  hold.receive([](int64_t) {}, [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+  charge.receive([](int64_t balance) { EXPECT_EQ(balance, 20005) << "the charge went first"; },
+                 [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+  EXPECT_EQ(second_paid.balance, 10005) << "the payment went after the charge sent after it";
+
+  auto check = db.connect();
+  for (const auto& [p, view] : {std::pair{two_seats, first_paid}, std::pair{one_seat, second_paid}}) {
+    EXPECT_EQ(check
+                .exec("SELECT count(*) FROM reservations"
+                      " WHERE user_id = $1 AND status = 'CONFIRMED' AND payment_id = $2",
+                      {std::to_string(p.user), std::to_string(view.payment_id)})
+                .int64(0, 0),
+              static_cast<int64_t>(p.items.size()))
+      << "each payment confirmed its own reservations";
+    EXPECT_EQ(check.exec("SELECT status FROM queue_tokens WHERE token = $1", {p.token}).text(0, 0),
+              "EXPIRED");
+    EXPECT_EQ(check.exec("SELECT user_id FROM payments WHERE id = $1",
+                         {std::to_string(view.payment_id)})
+                .int64(0, 0),
+              p.user);
+  }
+  EXPECT_EQ(metrics::actors().commit_groups_replayed.load(), replayed)
+    << "nothing was refused, so the group went out once";
+}
+
 TEST_F(store_test, an_idempotency_key_taken_refuses_its_write_alone) {
   idempotency_claim claim{"reservations", 1, "key-1", R"({"date":"2026-12-24","seat":3})"};
   db.connect().exec("INSERT INTO idempotency_keys (scope, user_id, key, request, status, response)"
