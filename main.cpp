@@ -172,19 +172,20 @@ int main(int argc, char** argv) {
   cfg.add_message_types<caf::id_block::concert>();
   cfg.set("scheduler.max-threads", actor_threads_of(settings));
   caf::actor_system system{cfg};
-  auto store = spawn_store(system, settings.database_url,
-                           static_cast<size_t>(settings.store_writers));
+  auto stores = spawn_store(system, settings.database_url,
+                            static_cast<size_t>(settings.store_writers));
   auto published = std::make_shared<published_state>();
   auto trimmer = system.spawn<caf::detached>(concert::memory_trimmer, caf::timespan{trim_settle},
                                              caf::timespan{trim_gap});
-  auto queue = system.spawn(concert::queue, queue_settings_of(settings), store, published, trimmer);
-  auto catalog = system.spawn(concert::catalog, store,
+  auto queue = system.spawn(concert::queue, queue_settings_of(settings), stores.router, published,
+                            trimmer);
+  auto catalog = system.spawn(concert::catalog, stores,
                               std::chrono::milliseconds{settings.hold_seconds * 1000}, published);
-  auto users = system.spawn(concert::user_directory, store, catalog, queue, trimmer,
+  auto users = system.spawn(concert::user_directory, stores, catalog, queue, trimmer,
                             static_cast<int32_t>(settings.max_holds_per_user),
                             std::chrono::milliseconds{settings.wallet_idle_seconds * 1000});
   auto streams = system.spawn(http::event_streams, queue, http::keep_alive_interval);
-  actors_guard guard{{caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(queue),
+  actors_guard guard{{caf::actor_cast<caf::actor>(stores.router), caf::actor_cast<caf::actor>(queue),
                       caf::actor_cast<caf::actor>(catalog), caf::actor_cast<caf::actor>(users),
                       caf::actor_cast<caf::actor>(streams), caf::actor_cast<caf::actor>(trimmer)}};
   std::atomic<bool> recovered{false};

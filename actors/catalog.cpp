@@ -59,7 +59,7 @@ void publish_concerts(self_pointer self) {
 catalog_entry& add_concert(self_pointer self, const concert_info& c) {
   auto& st = self->state;
   auto board = std::make_shared<seat_board>();
-  auto seats = self->spawn(seat_manager, c, st.hold_duration, st.store,
+  auto seats = self->spawn(seat_manager, c, st.hold_duration, st.stores.writer_of(c.date),
                            caf::actor_cast<catalog_actor>(self), board);
   self->link_to(seats);
   auto& entry = st.concerts[c.date] = catalog_entry{c, seats, std::move(board), c.total_seats, {}};
@@ -73,7 +73,7 @@ caf::result<concert_info> create(self_pointer self, const concert_info& c) {
     return make_error(ec::date_exists, "a concert on " + c.date + " exists already");
   st.being_written.insert(c.date);
   auto promise = self->make_response_promise<concert_info>();
-  self->request(st.store, store_timeout, atom::create_v, c)
+  self->request(st.stores.router, store_timeout, atom::create_v, c)
     .then(
       [=](const concert_info& created) mutable {
         self->state.being_written.erase(created.date);
@@ -124,7 +124,7 @@ void hand_out(self_pointer self, const std::vector<reservation_view>& rows,
 caf::result<int32_t> recover(self_pointer self) {
   auto promise = self->make_response_promise<int32_t>();
   auto failed = [=](caf::error& err) mutable { promise.deliver(std::move(err)); };
-  self->request(self->state.store, store_timeout, atom::load_v, atom::concerts_v)
+  self->request(self->state.stores.router, store_timeout, atom::load_v, atom::concerts_v)
     .then(
       [=](const std::vector<concert_info>& loaded) mutable {
         auto count = static_cast<int32_t>(loaded.size());
@@ -135,7 +135,7 @@ caf::result<int32_t> recover(self_pointer self) {
         for (const auto& c : loaded)
           add_concert(self, c);
         publish_concerts(self);
-        self->request(self->state.store, store_timeout, atom::load_v, atom::reservations_v)
+        self->request(self->state.stores.router, store_timeout, atom::load_v, atom::reservations_v)
           .then([=](const std::vector<reservation_view>& rows) mutable {
                   hand_out(self, rows, promise, count);
                 },
@@ -148,9 +148,9 @@ caf::result<int32_t> recover(self_pointer self) {
 } // namespace
 
 catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
-                                     store_actor store, std::chrono::milliseconds hold_duration,
+                                     store_handles stores, std::chrono::milliseconds hold_duration,
                                      published_ptr published) {
-  self->state.store = std::move(store);
+  self->state.stores = std::move(stores);
   self->state.published = std::move(published);
   publish_dates(self);
   self->state.hold_duration = hold_duration;
@@ -173,7 +173,7 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
       publish_within(self, self->state.publish_queued, dates_publish_delay);
     },
     [=](atom::publish) { publish_dates(self); },
-    [=](atom::ping ping) -> caf::result<bool> { return self->delegate(self->state.store, ping); },
+    [=](atom::ping ping) -> caf::result<bool> { return self->delegate(self->state.stores.router, ping); },
   };
 }
 

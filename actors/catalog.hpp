@@ -10,6 +10,7 @@
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
 #include "actors/published.hpp"
+#include "actors/store_handles.hpp"
 
 namespace concert {
 
@@ -30,7 +31,8 @@ struct catalog_entry {
 
 struct catalog_state {
   static inline const char* name = "catalog";
-  store_actor store;
+  /// Each seat manager is handed its date's writer.
+  store_handles stores;
   std::chrono::milliseconds hold_duration{0};
   /// The concerts the store has committed, by date (so in date order).
   std::map<std::string, catalog_entry> concerts;
@@ -43,7 +45,7 @@ struct catalog_state {
 };
 
 catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,
-                                     store_actor store, std::chrono::milliseconds hold_duration,
+                                     store_handles stores, std::chrono::milliseconds hold_duration,
                                      published_ptr published);
 
 } // namespace concert

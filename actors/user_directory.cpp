@@ -52,12 +52,12 @@ void answer_waiters(self_pointer self, int64_t user, known_user* known, const ca
 /// Spawns the user's wallet from the database for those waiting in
 /// `loading`.
 void load(self_pointer self, int64_t user) {
-  self->request(self->state.store, store_timeout, atom::load_v, atom::wallet_v, user)
+  self->request(self->state.stores.router, store_timeout, atom::load_v, atom::wallet_v, user)
     .then(
       [=](wallet_row& row) {
         auto& st = self->state;
         auto key_hash = key_digest_of(row.key_hash);
-        auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.store, st.catalog,
+        auto w = self->spawn(wallet, user, std::move(row), st.max_holds, st.stores, st.catalog,
                              st.queue, st.wallet_idle);
         metrics::actors().wallets_loaded.fetch_add(1);
         auto& known = st.users[user] = known_user{w, key_hash, self->clock().now()};
@@ -130,7 +130,7 @@ caf::result<wallet_actor> authenticate(self_pointer self, int64_t user, std::str
     refuse_key(promise, user, 0);
     return promise;
   }
-  self->request(self->state.store, store_timeout, atom::lookup_v, key_hash)
+  self->request(self->state.stores.router, store_timeout, atom::lookup_v, key_hash)
     .then(
       [=](int64_t owner) mutable {
         if (owner != user)
@@ -150,7 +150,7 @@ caf::result<created_user> create(self_pointer self, new_user user) {
   auto key = new_user_key();
   user.key_hash = user_key_hash(key);
   auto promise = self->make_response_promise<created_user>();
-  self->request(self->state.store, store_timeout, atom::create_v, std::move(user))
+  self->request(self->state.stores.router, store_timeout, atom::create_v, std::move(user))
     .then([=](const user_record& record) mutable { promise.deliver(created_user{record, key}); },
           [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;
@@ -162,7 +162,7 @@ caf::result<user_credentials> rekey(self_pointer self, int64_t user) {
   auto key = new_user_key();
   auto key_hash = user_key_hash(key);
   auto promise = self->make_response_promise<user_credentials>();
-  self->request(self->state.store, store_timeout, atom::rekey_v, user, key_hash)
+  self->request(self->state.stores.router, store_timeout, atom::rekey_v, user, key_hash)
     .then(
       [=](bool) mutable {
         if (auto i = self->state.users.find(user); i != self->state.users.end())
@@ -269,11 +269,11 @@ void start_sweep(self_pointer self) {
 } // namespace
 
 user_directory_actor::behavior_type
-user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
+user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_handles stores,
                catalog_actor catalog, queue_actor queue, memory_trimmer_actor trimmer,
                int32_t max_holds, std::chrono::milliseconds wallet_idle) {
   auto& st = self->state;
-  st.store = std::move(store);
+  st.stores = std::move(stores);
   st.catalog = std::move(catalog);
   st.queue = std::move(queue);
   st.trimmer = std::move(trimmer);

@@ -12,6 +12,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/observed_actor.hpp"
+#include "actors/store_handles.hpp"
 #include "support/user_key.hpp"
 
 namespace concert {
@@ -30,7 +31,8 @@ struct known_user {
 
 struct user_directory_state {
   static inline const char* name = "user_directory";
-  store_actor store;
+  /// Each wallet is handed its user's writer.
+  store_handles stores;
   catalog_actor catalog;
   queue_actor queue;
   /// Told when wallets have been let go.
@@ -59,7 +61,7 @@ struct user_directory_state {
 };
 
 user_directory_actor::behavior_type
-user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_actor store,
+user_directory(observed_pointer<user_directory_actor, user_directory_state> self, store_handles stores,
                catalog_actor catalog, queue_actor queue, memory_trimmer_actor trimmer,
                int32_t max_holds, std::chrono::milliseconds wallet_idle);
 

@@ -52,7 +52,7 @@ void charge(self_pointer self, int64_t amount, const idempotency_claim& claim,
   if (amount > max_balance - st.balance - st.charging)
     return done(make_error(ec::invalid_amount, "the balance would pass 10^15"));
   st.charging += amount;
-  self->request(st.store, store_timeout, atom::charge_v, new_charge{st.user_id, amount, claim})
+  self->request(st.writer, store_timeout, atom::charge_v, new_charge{st.user_id, amount, claim})
     .then(
       [=](int64_t balance) {
         self->state.charging -= amount;
@@ -238,7 +238,7 @@ void settle(self_pointer self, std::shared_ptr<payment_run> run) {
   }
   st.reserved += amount;
   payment_order order{st.user_id, run->token, amount, now_ms(), run->items, run->claim};
-  self->request(st.store, store_timeout, atom::pay_v, order)
+  self->request(st.writer, store_timeout, atom::pay_v, order)
     .then(
       [=](payment_view& payment) mutable {
         auto& st = self->state;
@@ -346,7 +346,7 @@ bool stop_if_idle(self_pointer self) {
 
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
-                                   store_actor store, catalog_actor catalog, queue_actor queue,
+                                   const store_handles& stores, catalog_actor catalog, queue_actor queue,
                                    std::chrono::milliseconds idle_after) {
   auto& st = self->state;
   st.idle_after = idle_after;
@@ -354,7 +354,8 @@ wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> 
   st.user_id = user_id;
   st.balance = loaded.balance;
   st.max_holds = max_holds;
-  st.store = std::move(store);
+  st.store = stores.router;
+  st.writer = stores.writer_of(user_id);
   st.catalog = std::move(catalog);
   st.queue = std::move(queue);
   for (const auto& r : loaded.reservations) {

@@ -11,6 +11,7 @@
 #include "actors/actors.hpp"
 #include "actors/keyed_write.hpp"
 #include "actors/observed_actor.hpp"
+#include "actors/store_handles.hpp"
 
 namespace concert {
 
@@ -40,7 +41,10 @@ struct wallet_state {
   /// Holds being made; they count against the cap already.
   int32_t holds_in_flight = 0;
   int32_t max_holds = 0;
+  /// For reads and Idempotency-Key records.
   store_actor store;
+  /// This user's writer: charges and payments go straight to it.
+  store_actor writer;
   catalog_actor catalog;
   /// The seat managers of the dates this wallet has asked the catalog for.
   std::unordered_map<std::string, seat_manager_actor> seat_managers;
@@ -53,7 +57,7 @@ struct wallet_state {
 
 wallet_actor::behavior_type wallet(observed_pointer<wallet_actor, wallet_state> self,
                                    int64_t user_id, wallet_row loaded, int32_t max_holds,
-                                   store_actor store, catalog_actor catalog, queue_actor queue,
+                                   const store_handles& stores, catalog_actor catalog, queue_actor queue,
                                    std::chrono::milliseconds idle_after);
 
 } // namespace concert

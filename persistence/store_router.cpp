@@ -13,12 +13,9 @@ struct router_state {
   std::vector<store_actor> writers;
   store_actor reader;
 
-  const store_actor& writer_of(const std::string& key) const {
-    return writers[std::hash<std::string>{}(key) % writers.size()];
-  }
-
-  const store_actor& writer_of(int64_t user) const {
-    return writers[static_cast<uint64_t>(user) % writers.size()];
+  template <class Key>
+  const store_actor& writer_of(const Key& key) const {
+    return writers[shard_of(key, writers.size())];
   }
 
   /// Admissions span many users, so every queue write goes through one,
@@ -117,13 +114,14 @@ store_actor::behavior_type store_router(router_pointer self, std::vector<store_a
 
 } // namespace
 
-store_actor spawn_store(caf::actor_system& system, const std::string& database_url,
-                        size_t writers) {
+store_handles spawn_store(caf::actor_system& system, const std::string& database_url,
+                          size_t writers) {
   std::vector<store_actor> stores;
   for (size_t i = 0; i < writers; ++i)
     stores.push_back(system.spawn<caf::detached>(store, database_url));
   auto reader = system.spawn<caf::detached>(store, database_url);
-  return system.spawn(store_router, std::move(stores), std::move(reader));
+  auto router = system.spawn(store_router, stores, std::move(reader));
+  return {std::move(router), std::move(stores)};
 }
 
 } // namespace concert

@@ -344,7 +344,7 @@ TEST_F(store_test, a_keyed_hold_stores_its_answer_with_the_reservation) {
 }
 
 TEST_F(store_test, sharded_writers_commit_a_users_writes_in_the_order_sent) {
-  auto sharded = spawn_store(sys, db.url(), 4);
+  auto sharded = spawn_store(sys, db.url(), 4).router;
   std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<int64_t>, true>> charges;
   for (int64_t amount = 1; amount <= 40; ++amount)
     charges.push_back(self->request(sharded, std::chrono::seconds{10}, atom::charge_v,
@@ -363,7 +363,7 @@ TEST_F(store_test, sharded_writers_commit_a_users_writes_in_the_order_sent) {
 }
 
 TEST_F(store_test, sharded_writers_let_the_first_hold_sent_on_a_seat_win) {
-  auto sharded = spawn_store(sys, db.url(), 4);
+  auto sharded = spawn_store(sys, db.url(), 4).router;
   for (int round = 0; round < 10; ++round) {
     auto seat = static_cast<int32_t>(10 + round);
     std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<int64_t>, true>> holds;
