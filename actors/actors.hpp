@@ -147,8 +147,9 @@ using catalog_actor = caf::typed_actor<
   caf::replies_to<atom::get, atom::dates>::with<std::vector<date_summary>>,
   // The seat manager of a date; ec::date_not_found.
   caf::replies_to<atom::lookup, std::string>::with<seat_manager_actor>,
-  // A seat manager reports how many seats of its date are AVAILABLE.
-  caf::reacts_to<atom::count, std::string, int32_t>,
+  // A seat manager's count of AVAILABLE seats changed: the catalog reads
+  // the counts from the seat boards at its next publication.
+  caf::reacts_to<atom::count>,
   // Publishes the dates list as it stands; the catalog sends it to itself.
   caf::reacts_to<atom::publish>,
   // Whether the database answers (the store's ping), for readiness.

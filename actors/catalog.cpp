@@ -14,11 +14,17 @@ namespace {
 
 using self_pointer = observed_pointer<catalog_actor, catalog_state>;
 
+/// The date's count of AVAILABLE seats as its seat board shows it now.
+int32_t available_now(const catalog_entry& entry) {
+  auto seats = entry.board->latest();
+  return seats != nullptr ? seats->available : entry.available;
+}
+
 std::vector<date_summary> dates_of(const catalog_state& st) {
   std::vector<date_summary> dates;
   for (const auto& [date, entry] : st.concerts)
-    if (entry.available > 0)
-      dates.push_back({date, entry.concert.title, entry.concert.total_seats, entry.available});
+    if (auto available = available_now(entry); available > 0)
+      dates.push_back({date, entry.concert.title, entry.concert.total_seats, available});
   return dates;
 }
 
@@ -28,15 +34,19 @@ void relist(catalog_entry& entry) {
   entry.listed = json_text(encode(date_summary{c.date, c.title, c.total_seats, entry.available}));
 }
 
+/// Publishes the dates list with every board's count. The flag is
+/// cleared before the boards are read: a seat manager that set it again
+/// meanwhile sends another count message.
 void publish_dates(self_pointer self) {
   auto& st = self->state;
   st.publish_queued = false;
+  st.counts_changed->store(false);
   std::vector<const std::string*> listed;
   listed.reserve(st.concerts.size());
   for (auto& [date, entry] : st.concerts) {
-    if (entry.count_changed) {
+    if (auto available = available_now(entry); available != entry.available) {
+      entry.available = available;
       relist(entry);
-      entry.count_changed = false;
     }
     if (entry.available > 0)
       listed.push_back(&entry.listed);
@@ -60,7 +70,7 @@ catalog_entry& add_concert(self_pointer self, const concert_info& c) {
   auto& st = self->state;
   auto board = std::make_shared<seat_board>();
   auto seats = self->spawn(seat_manager, c, st.hold_duration, st.stores.writer_of(c.date),
-                           caf::actor_cast<catalog_actor>(self), board);
+                           caf::actor_cast<catalog_actor>(self), st.counts_changed, board);
   self->link_to(seats);
   auto& entry = st.concerts[c.date] = catalog_entry{c, seats, std::move(board), c.total_seats, {}};
   relist(entry);
@@ -106,8 +116,8 @@ void hand_out(self_pointer self, const std::vector<reservation_view>& rows,
                   std::vector<reservation_view>(next, end))
       .then(
         [=](int32_t) mutable {
-          // Each seat manager's count came before its reply: the dates
-          // list is published with every count before recovery ends.
+          // Each seat manager published its board before its reply: the
+          // dates list is published with every count before recovery ends.
           if (--*remaining == 0) {
             publish_dates(self);
             promise.deliver(concerts);
@@ -164,12 +174,7 @@ catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_sta
         return make_error(ec::date_not_found, "no concert on " + date);
       return i->second.seats;
     },
-    [=](atom::count, const std::string& date, int32_t available) {
-      auto i = self->state.concerts.find(date);
-      if (i == self->state.concerts.end() || i->second.available == available)
-        return;
-      i->second.available = available;
-      i->second.count_changed = true;
+    [=](atom::count) {
       publish_within(self, self->state.publish_queued, dates_publish_delay);
     },
     [=](atom::publish) { publish_dates(self); },

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -19,14 +21,13 @@ struct catalog_entry {
   seat_manager_actor seats;
   /// Where the seat manager publishes the seats.
   std::shared_ptr<seat_board> board;
-  /// As last reported by the seat manager.
+  /// As the dates list last showed it.
   int32_t available = 0;
   /// This date's entry of the dates list as JSON text, kept so that a
   /// change of one date's count does not encode all the others again;
   /// encoded again at the next publication once the count has changed, so
   /// a date that sells many seats within one is encoded once.
   std::string listed;
-  bool count_changed = false;
 };
 
 struct catalog_state {
@@ -42,6 +43,8 @@ struct catalog_state {
   published_ptr published;
   /// A publish message is in the mailbox already.
   bool publish_queued = false;
+  /// Set by a seat manager whose count changed (seat_manager_state).
+  std::shared_ptr<std::atomic<bool>> counts_changed = std::make_shared<std::atomic<bool>>(false);
 };
 
 catalog_actor::behavior_type catalog(observed_pointer<catalog_actor, catalog_state> self,

@@ -55,10 +55,6 @@ void count_seats(int64_t available, int64_t held, int64_t sold) {
   m.seats_sold.fetch_add(sold);
 }
 
-void report_count(self_pointer self) {
-  self->send(self->state.catalog, atom::count_v, self->state.concert.date, self->state.available);
-}
-
 /// Frees the seat of a reservation whose end is written, and forgets the
 /// reservation: the database has it, and its wallet asks there.
 void let_go(self_pointer self, int64_t id) {
@@ -68,7 +64,6 @@ void let_go(self_pointer self, int64_t id) {
   st.occupant[static_cast<size_t>(i->second.seat - 1)] = 0;
   ++st.available;
   st.reservations.erase(i);
-  report_count(self);
 }
 
 /// A seat as the seat list shows it.
@@ -97,6 +92,13 @@ void publish_seats(self_pointer self) {
   snapshot->body = st.seats_text.text(st.concert.total_seats,
                                       [&](int32_t seat) { return seat_status(st, seat); });
   st.board->publish(std::move(snapshot));
+  if (st.available != st.published_available) {
+    st.published_available = st.available;
+    // After the publication: a catalog that clears the flag after this
+    // exchange reads this board's new count.
+    if (!st.counts_changed->exchange(true))
+      self->send(st.catalog, atom::count_v);
+  }
 }
 
 /// For changes that only take seats: a reader seeing them a moment late
@@ -211,7 +213,6 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
   occupant = being_written;
   --st.available;
   count_seats(-1, +1, 0);
-  report_count(self);
   publish_soon(self);
   auto expires_at = now_ms() + st.hold_duration.count();
   auto deadline = self->clock().now() + st.hold_duration;
@@ -236,8 +237,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
         self->state.occupant[static_cast<size_t>(seat - 1)] = 0;
         ++self->state.available;
         count_seats(+1, -1, 0);
-        report_count(self);
-        publish_soon(self);
+              publish_soon(self);
         promise.deliver(std::move(err));
       });
   return promise;
@@ -320,7 +320,7 @@ void recover_reservation(self_pointer self, const reservation_view& row) {
 seat_manager_actor::behavior_type
 seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
              std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog,
-             std::shared_ptr<seat_board> board) {
+             std::shared_ptr<std::atomic<bool>> counts_changed, std::shared_ptr<seat_board> board) {
   auto& st = self->state;
   st.occupant.assign(static_cast<size_t>(concert.total_seats), 0);
   st.available = concert.total_seats;
@@ -329,6 +329,8 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
   st.hold_duration = hold_duration;
   st.store = std::move(store);
   st.catalog = std::move(catalog);
+  st.counts_changed = std::move(counts_changed);
+  st.published_available = st.available;
   st.board = std::move(board);
   st.seats_text = seat_list_writer{st.concert.date, st.concert.title, st.concert.price};
   publish_seats(self);
@@ -389,8 +391,7 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
     [=](atom::recover, const std::vector<reservation_view>& rows) {
       for (const auto& row : rows)
         recover_reservation(self, row);
-      report_count(self);
-      publish_seats(self);
+          publish_seats(self);
       return static_cast<int32_t>(rows.size());
     },
   };

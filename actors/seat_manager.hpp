@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -44,6 +45,13 @@ struct seat_manager_state {
   std::chrono::milliseconds hold_duration{0};
   store_actor store;
   catalog_actor catalog;
+  /// Shared by the catalog and its seat managers: set by the first seat
+  /// manager whose free count changes after the catalog last listed the
+  /// dates, which alone tells the catalog (atom::count); the catalog reads
+  /// every count from the seat boards when it publishes, and clears it.
+  std::shared_ptr<std::atomic<bool>> counts_changed;
+  /// The free count the board last showed.
+  int32_t published_available = 0;
   /// The reservation occupying each seat (index seat - 1): 0 when free,
   /// `being_written` while its hold is being inserted.
   std::vector<int64_t> occupant;
@@ -70,6 +78,6 @@ constexpr int64_t being_written = -1;
 seat_manager_actor::behavior_type
 seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, concert_info concert,
              std::chrono::milliseconds hold_duration, store_actor store, catalog_actor catalog,
-             std::shared_ptr<seat_board> board);
+             std::shared_ptr<std::atomic<bool>> counts_changed, std::shared_ptr<seat_board> board);
 
 } // namespace concert

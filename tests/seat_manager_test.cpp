@@ -3,6 +3,9 @@
 
 #include "actors/seat_manager.hpp"
 
+#include <atomic>
+
+#include <caf/event_based_actor.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/errors.hpp"
@@ -24,7 +27,7 @@ protected:
   seat_manager_test()
     : board(std::make_shared<seat_board>()),
       seats(sys.spawn(seat_manager, concert_info{"2026-12-24", "Xmas", 10, 10000}, hold_time,
-                      store, catalog_actor{}, board)) {
+                      store, catalog_actor{}, std::make_shared<std::atomic<bool>>(), board)) {
     own(seats);
   }
 
@@ -361,7 +364,7 @@ TEST_F(seat_manager_test, the_published_seats_are_the_encoded_answer_byte_for_by
   auto odd = std::make_shared<seat_board>();
   auto titled = sys.spawn(seat_manager,
                           concert_info{"2027-01-01", "Quote \" back\\slash \u00e9t\u00e9 \x01 tab\t", 3, 7},
-                          hold_time, store, catalog_actor{}, odd);
+                          hold_time, store, catalog_actor{}, std::make_shared<std::atomic<bool>>(), odd);
   own(titled);
   ASSERT_TRUE(ask<reservation_view>(titled, atom::hold_v, kim, int32_t{2}, idempotency_claim{}));
   auto list = ask<seat_list>(titled, atom::get_v, atom::seats_v);
@@ -424,4 +427,33 @@ TEST_F(seat_manager_test, a_lapse_released_twice_frees_its_seat_once) {
   ASSERT_TRUE(hold(lee, 3));
   EXPECT_EQ(published_status(3), "HELD");
   EXPECT_EQ(board->latest()->available, 9);
+}
+
+TEST_F(seat_manager_test, only_the_first_count_change_after_the_catalog_listed_the_dates_tells_it) {
+  auto told = std::make_shared<int>(0);
+  auto catalog = caf::actor_cast<catalog_actor>(sys.spawn([told](caf::event_based_actor*) -> caf::behavior {
+    return {[told](atom::count) { ++*told; }};
+  }));
+  own(catalog);
+  auto changed = std::make_shared<std::atomic<bool>>(false);
+  auto date = [&](const char* day) {
+    auto manager = sys.spawn(seat_manager, concert_info{day, "Any", 5, 100}, hold_time, store,
+                             catalog, changed, std::make_shared<seat_board>());
+    own(manager);
+    return manager;
+  };
+  auto first = date("2027-02-01");
+  auto second = date("2027-02-02");
+  auto hold_on = [&](const seat_manager_actor& manager, int32_t seat) {
+    ASSERT_TRUE(ask<reservation_view>(manager, atom::hold_v, kim, seat, idempotency_claim{}));
+    run();
+  };
+  EXPECT_EQ(*told, 0) << "a new seat manager's count is the catalog's already";
+  hold_on(first, 1);
+  hold_on(second, 1);
+  hold_on(first, 2);
+  EXPECT_EQ(*told, 1) << "the catalog reads every count when it lists, so one message does";
+  changed->store(false); // as the catalog does when it lists the dates
+  hold_on(second, 2);
+  EXPECT_EQ(*told, 2);
 }
