@@ -35,12 +35,13 @@ void relist(catalog_entry& entry) {
 }
 
 /// Publishes the dates list with every board's count. The flag is
-/// cleared before the boards are read: a seat manager that set it again
-/// meanwhile sends another count message.
+/// cleared before the boards are read, by an exchange: one that takes a
+/// seat manager's `true` sees the board it published before setting it,
+/// and a seat manager that sets it after sends another count message.
 void publish_dates(self_pointer self) {
   auto& st = self->state;
   st.publish_queued = false;
-  st.counts_changed->store(false);
+  st.counts_changed->exchange(false, std::memory_order_acq_rel);
   std::vector<const std::string*> listed;
   listed.reserve(st.concerts.size());
   for (auto& [date, entry] : st.concerts) {

@@ -46,7 +46,8 @@ void token_guard::remove(const std::string& token) {
   if (i == current->end() || i->second->expires_at.load(std::memory_order_relaxed) == ended_at)
     return;
   i->second->expires_at.store(ended_at, std::memory_order_release);
-  if (++ended_[index] > current->size() - ended_[index])
+  auto ended = ++ended_[index];
+  if (ended > current->size() - ended)
     republish(index, {});
 }
 

@@ -15,10 +15,11 @@ size_t shard_of(int64_t user, size_t writers);
 
 /// The stores the actors talk to. Writes are sharded so that every write of
 /// one date, and every write of one user, goes through the same writer and
-/// so commits in the order it was sent. An actor that owns a date or a user
-/// sends its writes straight to that writer, a hop fewer than through the
-/// router, which takes everything else: reads, and writes that belong to
-/// no one date or user.
+/// so commits in the order it was sent. A seat manager and a wallet send
+/// their writes straight to that writer, a hop fewer than through the
+/// router, which takes everything else: reads, and the writes of other
+/// actors (a concert's creation, a user's, the queue's writes, a key
+/// change), which it sends to a writer by the same rule.
 struct store_handles {
   store_actor router;
   std::vector<store_actor> writers;

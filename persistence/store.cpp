@@ -117,8 +117,9 @@ bool all_succeeded(const std::vector<pg::outcome>& outcomes) {
 /// Writes of a group that go to PostgreSQL together: rows of one
 /// set-based statement, no key twice, or writes sent each as its own
 /// statements (`kind` null). Writes of a kind that gathers come after all
-/// the others; the rest keep their order, so a write still sees every
-/// write queued before it.
+/// the others, in their order; the others keep theirs, so each of them
+/// still sees every write queued before it but the gathered ones, which
+/// it does not depend on (set_rows::kind::gathers).
 struct segment {
   std::vector<size_t> writes;
   const set_rows::kind* kind = nullptr;
@@ -147,16 +148,9 @@ std::vector<segment> segments_of(const write_group& group) {
   for (size_t i = 0; i < group.size(); ++i)
     if (!gathers(i))
       add(i);
-  std::vector<size_t> gathered;
   for (size_t i = 0; i < group.size(); ++i)
     if (gathers(i))
-      gathered.push_back(i);
-  // By kind, each kind's writes in their order.
-  std::stable_sort(gathered.begin(), gathered.end(), [&](size_t a, size_t b) {
-    return std::less<const set_rows::kind*>{}(group[a]->as_row()->of, group[b]->as_row()->of);
-  });
-  for (auto i : gathered)
-    add(i);
+      add(i);
   return segments;
 }
 

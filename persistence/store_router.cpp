@@ -1,7 +1,5 @@
 #include "persistence/store_router.hpp"
 
-#include <functional>
-
 #include "persistence/store.hpp"
 
 namespace concert {
@@ -92,6 +90,9 @@ store_actor::behavior_type store_router(router_pointer self, std::vector<store_a
     [=, &st](atom::load load, atom::payments what, int64_t user) {
       return self->delegate(st.reader, load, what, user);
     },
+    // Seat managers and wallets send holds, releases, charges and payments
+    // straight to their writer (store_handles); those reach the router
+    // only from whoever holds it alone, as tests do.
     [=, &st](atom::create create, const new_hold& hold) {
       return self->delegate(st.writer_of(hold.date), create, hold);
     },

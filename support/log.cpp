@@ -45,7 +45,9 @@ void append_quoted(std::string& out, std::string_view s) {
 
 line::line(level lvl, std::string_view msg) {
   text_.reserve(256);
-  text_ = "{\"ts\":\"" + format_timestamp(std::chrono::system_clock::now()) + "\",\"level\":\"";
+  text_ += "{\"ts\":\"";
+  text_ += format_timestamp(std::chrono::system_clock::now());
+  text_ += "\",\"level\":\"";
   text_ += name_of(lvl);
   text_ += "\",\"msg\":";
   append_quoted(text_, msg);

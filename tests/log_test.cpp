@@ -65,3 +65,22 @@ TEST(log, write_puts_the_fields_after_the_time_level_and_message) {
   EXPECT_EQ(parsed["level"], "error");
   EXPECT_EQ(parsed["b"], "x");
 }
+
+TEST(log, a_line_is_byte_for_byte_the_dump_of_an_ordered_object_of_its_fields) {
+  auto text = captured([] {
+    concert::log::line{concert::log::level::warning, "odd \"msg\""}
+      .text("method", hostile)
+      .decimal("latency_ms", 1.0)
+      .decimal("ratio", 0.1)
+      .integer("status", -7)
+      .write();
+  });
+  nlohmann::ordered_json expected = {{"ts", nlohmann::json::parse(text)["ts"]},
+                                     {"level", "warning"},
+                                     {"msg", "odd \"msg\""},
+                                     {"method", hostile},
+                                     {"latency_ms", 1.0},
+                                     {"ratio", 0.1},
+                                     {"status", -7}};
+  EXPECT_EQ(text, expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}

@@ -76,6 +76,44 @@ protected:
     return answer;
   }
 
+  /// A user with `balance`, an ACTIVE token and a HELD reservation for
+  /// each of `seats`.
+  struct payer {
+    int64_t user = 0;
+    std::string token;
+    std::vector<paid_item> items;
+  };
+
+  payer payer_with(int64_t balance, std::vector<int32_t> seats) {
+    auto setup = db.connect();
+    payer p;
+    p.user = setup.exec("INSERT INTO users (name, balance) VALUES ('payer', $1) RETURNING id",
+                        {std::to_string(balance)})
+               .int64(0, 0);
+    p.token = setup
+                .exec("INSERT INTO queue_tokens (token, user_id, status)"
+                      " VALUES (gen_random_uuid(), $1, 'ACTIVE') RETURNING token",
+                      {std::to_string(p.user)})
+                .text(0, 0);
+    for (auto seat : seats)
+      p.items.push_back(
+        {setup
+           .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
+                 " VALUES ($1, '2026-12-24', $2, 10000, 'HELD', now() + interval '1 hour')"
+                 " RETURNING id",
+                 {std::to_string(p.user), std::to_string(seat)})
+           .int64(0, 0),
+         "2026-12-24", seat, 10000});
+    return p;
+  }
+
+  /// Asks the store to pay for all of `p`'s items.
+  auto pay(const payer& p) {
+    auto amount = 10000 * static_cast<int64_t>(p.items.size());
+    return self->request(store, std::chrono::seconds{10}, atom::pay_v,
+                         payment_order{p.user, p.token, amount, far_future, p.items, {}});
+  }
+
   new_hold hold_of(int32_t seat, idempotency_claim claim = {}) {
     return new_hold{1, "2026-12-24", seat, 10000, far_future, std::move(claim)};
   }
@@ -199,43 +237,11 @@ TEST_F(store_test, a_reservation_released_twice_in_one_group_is_released_once) {
 }
 
 TEST_F(store_test, payments_gather_after_the_rest_of_their_group_and_each_reads_its_own_row) {
-  auto setup = db.connect();
-  struct payer {
-    int64_t user = 0;
-    std::string token;
-    std::vector<paid_item> items;
-  };
-  auto payer_with = [&](int64_t balance, std::vector<int32_t> seats) {
-    payer p;
-    p.user = setup.exec("INSERT INTO users (name, balance) VALUES ('payer', $1) RETURNING id",
-                        {std::to_string(balance)})
-               .int64(0, 0);
-    p.token = setup
-                .exec("INSERT INTO queue_tokens (token, user_id, status)"
-                      " VALUES (gen_random_uuid(), $1, 'ACTIVE') RETURNING token",
-                      {std::to_string(p.user)})
-                .text(0, 0);
-    for (auto seat : seats)
-      p.items.push_back(
-        {setup
-           .exec("INSERT INTO reservations (user_id, concert_date, seat, price, status, expires_at)"
-                 " VALUES ($1, '2026-12-24', $2, 10000, 'HELD', now() + interval '1 hour')"
-                 " RETURNING id",
-                 {std::to_string(p.user), std::to_string(seat)})
-           .int64(0, 0),
-         "2026-12-24", seat, 10000});
-    return p;
-  };
   auto two_seats = payer_with(50000, {41, 42});
   auto one_seat = payer_with(20000, {43});
   auto replayed = metrics::actors().commit_groups_replayed.load();
   auto blocker = block_the_store();
   auto timeout = std::chrono::seconds{10};
-  auto pay = [&](const payer& p) {
-    auto amount = 10000 * static_cast<int64_t>(p.items.size());
-    return self->request(store, timeout, atom::pay_v,
-                         payment_order{p.user, p.token, amount, far_future, p.items, {}});
-  };
   auto first = pay(two_seats);
   auto hold = self->request(store, timeout, atom::create_v, hold_of(44));
   auto second = pay(one_seat);
@@ -274,6 +280,55 @@ TEST_F(store_test, payments_gather_after_the_rest_of_their_group_and_each_reads_
   }
   EXPECT_EQ(metrics::actors().commit_groups_replayed.load(), replayed)
     << "nothing was refused, so the group went out once";
+}
+
+TEST_F(store_test, a_refused_payment_among_gathered_ones_is_refused_alone) {
+  auto first = payer_with(50000, {45});
+  auto poor = payer_with(5000, {46});
+  auto lapsed = payer_with(50000, {47});
+  db.connect().exec("UPDATE reservations SET status = 'EXPIRED' WHERE id = $1",
+                    {std::to_string(lapsed.items[0].reservation_id)});
+  auto last = payer_with(50000, {48});
+  auto replayed = metrics::actors().commit_groups_replayed.load();
+  auto blocker = block_the_store();
+  auto first_pay = pay(first);
+  auto poor_pay = pay(poor);
+  auto lapsed_pay = pay(lapsed);
+  auto last_pay = pay(last);
+  blocker.exec("COMMIT");
+
+  auto outcome = [](auto& handle) {
+    caf::error refusal;
+    handle.receive([](payment_view&) {}, [&](caf::error& err) { refusal = std::move(err); });
+    return refusal;
+  };
+  EXPECT_FALSE(outcome(first_pay));
+  EXPECT_EQ(outcome(poor_pay), make_error(ec::insufficient_balance));
+  EXPECT_EQ(outcome(lapsed_pay), make_error(ec::reservation_not_held));
+  EXPECT_FALSE(outcome(last_pay));
+  auto check = db.connect();
+  for (const auto& p : {poor, lapsed}) {
+    EXPECT_EQ(check.exec("SELECT status FROM queue_tokens WHERE token = $1", {p.token}).text(0, 0),
+              "ACTIVE")
+      << "a refused payment ends no token";
+    EXPECT_EQ(check.exec("SELECT count(*) FROM payments WHERE user_id = $1", {std::to_string(p.user)})
+                .int64(0, 0),
+              0);
+  }
+  EXPECT_EQ(check.exec("SELECT balance FROM users WHERE id = $1", {std::to_string(poor.user)})
+              .int64(0, 0),
+            5000);
+  EXPECT_EQ(check.exec("SELECT status FROM reservations WHERE id = $1",
+                       {std::to_string(poor.items[0].reservation_id)})
+              .text(0, 0),
+            "HELD");
+  for (const auto& p : {first, last})
+    EXPECT_EQ(check.exec("SELECT status FROM reservations WHERE id = $1",
+                         {std::to_string(p.items[0].reservation_id)})
+                .text(0, 0),
+              "CONFIRMED");
+  EXPECT_EQ(metrics::actors().commit_groups_replayed.load(), replayed + 1)
+    << "the set was refused once, then each payment went alone";
 }
 
 TEST_F(store_test, an_idempotency_key_taken_refuses_its_write_alone) {
