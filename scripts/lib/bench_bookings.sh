@@ -9,8 +9,10 @@
 # (scripts/lib/conventional.sql) on the same PostgreSQL through pgbench:
 # the hold, and the hold then the payment. Every run at $table_connections
 # connections for $seconds s. Last, PostgreSQL's part of a hold alone
-# (scripts/lib/floor_rows.pgbench), and with the refused hold the most
-# holds a second this machine leaves room for whatever the actors cost.
+# (scripts/lib/floor_rows.pgbench) and of a payment alone
+# (scripts/lib/floor_payments.pgbench), and with the refused hold the most
+# holds and purchases a second this machine leaves room for whatever the
+# actors cost.
 
 launch_env=(CONCERT_MAX_HOLDS_PER_USER=100 CONCERT_QUEUE_BATCH_SIZE=100000
              CONCERT_QUEUE_MAX_ACTIVE=10000000)
@@ -144,6 +146,20 @@ echo "== PostgreSQL alone: hold rows, 16 a transaction"
     >"$work/floor.report" 2>&1 ) || echo "pgbench exited with status $?" >>"$work/floor.report"
 grep -E "tps|failed|pgbench exited" "$work/floor.report" || true
 floor_rows=$(awk '/^tps/ {printf "%d", $3 * 16; exit}' "$work/floor.report")
+# PostgreSQL's part of a payment alone: a fixed number of transactions,
+# each paying 16 payers nobody paid before, so the seed is sized to them.
+floor_clients=8
+floor_transactions=1000
+say "seeding payers for PostgreSQL's part of a payment"
+psql -q "$(pg_url "$work/pg" bookings_after)" -v payers=$((floor_clients * floor_transactions * 16)) \
+  -f "$project_root/scripts/lib/floor_payments_seed.sql"
+echo "== PostgreSQL alone: payments, 16 a transaction"
+( cd "$work" && pgbench -n -M prepared -c "$floor_clients" -j 2 -t "$floor_transactions" \
+    -f "$project_root/scripts/lib/floor_payments.pgbench" "$(pg_url "$work/pg" bookings_after)" \
+    >"$work/floor_payments.report" 2>&1 ) \
+  || echo "pgbench exited with status $?" >>"$work/floor_payments.report"
+grep -E "tps|failed|pgbench exited" "$work/floor_payments.report" || true
+floor_payments=$(awk '/^tps/ {printf "%d", $3 * 16; exit}' "$work/floor_payments.report")
 
 echo
 echo "${seconds} s a run, $table_connections connections;" \
@@ -175,6 +191,7 @@ echo "|---|---|---|---|---|"
 echo "| hold: lock the seat's row, mark it, insert the reservation | $(pgbench_cells conventional_hold) |"
 echo "| purchase: that hold; then lock the wallet's row, debit, record the payment, confirm, sell, end the token | $(pgbench_cells conventional_purchase) |"
 echo "| PostgreSQL's part of a hold alone: reservation rows as a group commit writes them, 16 a transaction, 8 clients, on the current build's database | $(awk "$awk_thousands"'{print thousands($1)}' <<<"${floor_rows:-0}") rows/s | | | |"
+echo "| PostgreSQL's part of a payment alone: payments as a group commit writes them, 16 a transaction, 8 clients, on the current build's database | $(awk "$awk_thousands"'{print thousands($1)}' <<<"${floor_payments:-0}") payments/s | | | |"
 echo
 ratio() { awk "BEGIN {printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1)}"; }
 rate_in() { awk -F'|' '{gsub(/[ ,]/, "", $1); print $1 + 0}' <<<"$1"; }
@@ -190,6 +207,12 @@ for build in "${builds[@]}"; do
   echo "$build: room for at most $room holds/s with actors that cost nothing" \
        "(the refused hold and PostgreSQL's rows sharing the machine):" \
        "$(ratio "$room" "$conventional_hold") × the conventional hold"
+  # A purchase is two requests at the edge, a hold's row and a payment.
+  purchase_room=$(awk -v a="$refused" -v b="${floor_rows:-0}" -v c="${floor_payments:-0}" \
+    'BEGIN {if (a > 0 && b > 0 && c > 0) printf "%d", 1 / (2 / a + 1 / b + 1 / c); else print 0}')
+  echo "$build: room for at most $purchase_room purchases/s with actors that cost nothing" \
+       "(two refused holds, a hold's row and a payment sharing the machine):" \
+       "$(ratio "$purchase_room" "$conventional_purchase") × the conventional purchase"
   echo "$build: seat list ÷ healthz $(ratio "$seats" "$healthz");" \
        "holds ÷ conventional hold $(ratio "$holds" "$conventional_hold");" \
        "purchases ÷ conventional purchase $(ratio "$purchases" "$conventional_purchase")"
