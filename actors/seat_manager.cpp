@@ -237,7 +237,7 @@ caf::result<reservation_view> hold(self_pointer self, int64_t user, int32_t seat
         self->state.occupant[static_cast<size_t>(seat - 1)] = 0;
         ++self->state.available;
         count_seats(+1, -1, 0);
-              publish_soon(self);
+        publish_soon(self);
         promise.deliver(std::move(err));
       });
   return promise;
@@ -391,7 +391,7 @@ seat_manager(observed_pointer<seat_manager_actor, seat_manager_state> self, conc
     [=](atom::recover, const std::vector<reservation_view>& rows) {
       for (const auto& row : rows)
         recover_reservation(self, row);
-          publish_seats(self);
+      publish_seats(self);
       return static_cast<int32_t>(rows.size());
     },
   };
